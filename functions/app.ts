@@ -1,0 +1,71 @@
+/**
+ * The one HTTP app: the shell every route shares (request id, body size
+ * limit, authentication, problem+json errors, 404/405), with one router per area.
+ *
+ * Request lifecycle:
+ * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
+ * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
+ * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).
+ * 4. `authenticate` verifies the bearer token (all paths but the public ones).
+ * 5. The area router validates the body with zod and calls lib/.
+ * 6. `onError` maps error codes to problem+json.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import type { SchemaGroup } from "../lib/config/mod.ts";
+import { createConfigApp } from "./config.ts";
+import { createHealthApp } from "./health.ts";
+import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
+import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
+import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
+
+/** Context variables every handler can read. */
+export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
+
+/** What the app is built from: everything is loaded once per isolate, then shared. */
+export interface AppDeps {
+  /** Verifies bearer tokens; null when auth is off (dev mode only). */
+  verify: Verifier | null;
+  /** Largest request body in bytes. */
+  maxBodySize: number;
+  /** Built-in config schemas by name. */
+  schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+}
+
+/** Paths served without a token. */
+export const PUBLIC_PATHS = ["/healthcheck"] as const;
+
+/** Builds the app. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      problemResponse(
+        c,
+        problemFor("ERR_METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${c.req.path}`),
+        { Allow: methods.join(", ") },
+      ),
+  }));
+  app.use(bodyLimit({
+    maxSize: deps.maxBodySize,
+    onError: () => {
+      throw new HttpProblem(
+        "ERR_BODY_TOO_LARGE",
+        `Request body is larger than ${deps.maxBodySize} bytes ([oslo_middleware] max_request_body_size)`,
+      );
+    },
+  }));
+  app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
+
+  app.route("/", createHealthApp());
+  app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

@@ -1,0 +1,186 @@
+/**
+ * RFC 9457 problem details: one `onError` maps every area's error codes to an
+ * HTTP status and an `application/problem+json` body with a stable `type`.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Media type of problem replies. */
+export const PROBLEM_JSON = "application/problem+json";
+
+/** Prefix of every problem `type`: `urn:oslo-edge:problem:<slug>`. */
+export const PROBLEM_TYPE_PREFIX = "urn:oslo-edge:problem:";
+
+/** One field-level issue (zod issue, config finding) inside a problem. */
+export interface ProblemIssue {
+  /** Path to the field, dotted (`deltas.cores`) or `GROUP/OPTION`. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+  /** 1-based line in the submitted text, where known. */
+  line?: number;
+}
+
+/** An RFC 9457 problem body. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  /** The request id, to find the request in logs. */
+  request_id?: string;
+  /** Field-level issues. */
+  errors?: ProblemIssue[];
+  [extension: string]: unknown;
+}
+
+/** Status and title for a stable error code. */
+export interface ProblemMapping {
+  status: ContentfulStatusCode;
+  title: string;
+  /** Slug of the problem type; defaults to the code in kebab case without `ERR_`. */
+  slug?: string;
+}
+
+/**
+ * Error codes of every area → HTTP status. Areas add their codes here; an
+ * error whose code is not listed is a 500 and its message is not shown.
+ */
+export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
+  // the HTTP shell
+  ERR_MALFORMED_JSON: { status: 400, title: "Malformed JSON body" },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
+  ERR_VALIDATION: { status: 400, title: "Invalid request body" },
+  ERR_BODY_TOO_LARGE: { status: 413, title: "Request body too large" },
+  ERR_NOT_FOUND: { status: 404, title: "Not found" },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  ERR_UNAUTHENTICATED: { status: 401, title: "Authentication required" },
+  ERR_INVALID_TOKEN: { status: 401, title: "Invalid token" },
+  ERR_FORBIDDEN: { status: 403, title: "Forbidden" },
+  // lib/config
+  ERR_CONFIG_PARSE: { status: 422, title: "Config file cannot be parsed" },
+  ERR_CONFIG_VALUE: { status: 422, title: "Invalid config value" },
+  ERR_CONFIG_INVALID: { status: 422, title: "Invalid config values" },
+  ERR_CONFIG_REQUIRED: { status: 422, title: "Required config option missing" },
+  ERR_CONFIG_NO_SUCH_OPT: { status: 422, title: "Unknown config option" },
+};
+
+/** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */
+export class HttpProblem extends Error {
+  readonly code: string;
+  readonly errors: ProblemIssue[] | undefined;
+  readonly headers: Record<string, string>;
+  constructor(
+    code: string,
+    detail: string,
+    options: { errors?: ProblemIssue[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(detail, options.cause === undefined ? {} : { cause: options.cause });
+    this.name = "HttpProblem";
+    this.code = code;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+const slugOf = (code: string) => code.replace(/^ERR_/, "").toLowerCase().replaceAll("_", "-");
+
+/** Builds a problem body for `code`. */
+export function problemFor(
+  code: string,
+  detail: string | undefined,
+  extra: Partial<Problem> = {},
+): Problem {
+  const m = PROBLEM_CODES[code] ?? { status: 500, title: "Internal server error" };
+  return {
+    type: `${PROBLEM_TYPE_PREFIX}${m.slug ?? slugOf(PROBLEM_CODES[code] ? code : "ERR_INTERNAL")}`,
+    title: m.title,
+    status: m.status,
+    ...(detail === undefined ? {} : { detail }),
+    ...extra,
+  };
+}
+
+/** Sends a problem reply. */
+export function problemResponse(
+  c: Context,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): Response {
+  const requestId = c.res.headers.get("X-Openstack-Request-Id") ?? c.get("requestId" as never);
+  const body: Problem = {
+    ...problem,
+    instance: problem.instance ?? new URL(c.req.url).pathname,
+    ...(requestId ? { request_id: String(requestId) } : {}),
+  };
+  return new Response(c.req.method === "HEAD" ? null : JSON.stringify(body), {
+    status: problem.status,
+    headers: {
+      "Content-Type": PROBLEM_JSON,
+      ...(requestId ? { "X-Openstack-Request-Id": String(requestId) } : {}),
+      ...headers,
+    },
+  });
+}
+
+/** Collects `errors` (issues) from an error that carries them (lib/config's ConfigErrors). */
+function issuesOf(err: unknown): ProblemIssue[] | undefined {
+  const list = (err as { errors?: unknown }).errors;
+  if (!Array.isArray(list)) return undefined;
+  return list.map((e) => {
+    const option = (e as { option?: string }).option;
+    const line = (e as { line?: number }).line;
+    return {
+      path: option ?? "",
+      message: e instanceof Error ? e.message : String(e),
+      ...(typeof line === "number" ? { line } : {}),
+    };
+  });
+}
+
+/** Hono `onError`: every error becomes problem+json; unknown errors are 500s that say nothing. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof HttpProblem) {
+    return problemResponse(
+      c,
+      problemFor(err.code, err.message, err.errors ? { errors: err.errors } : {}),
+      err.headers,
+    );
+  }
+  if (err instanceof HTTPException) {
+    const code = err.status === 413
+      ? "ERR_BODY_TOO_LARGE"
+      : err.status === 401
+      ? "ERR_UNAUTHENTICATED"
+      : err.status === 404
+      ? "ERR_NOT_FOUND"
+      : "ERR_VALIDATION";
+    return problemResponse(c, { ...problemFor(code, err.message), status: err.status });
+  }
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && PROBLEM_CODES[code]) {
+    const issues = issuesOf(err);
+    const line = (err as { line?: unknown }).line;
+    return problemResponse(
+      c,
+      problemFor(code, err.message, {
+        ...(issues ? { errors: issues } : {}),
+        ...(typeof line === "number" ? { line } : {}),
+      }),
+    );
+  }
+  console.error(`[${c.get("requestId" as never) ?? "-"}] ${c.req.method} ${c.req.path}:`, err);
+  return problemResponse(c, problemFor("ERR_INTERNAL", "The server failed to handle the request"));
+}
+
+/** Hono `notFound`: 404 as problem+json. */
+export function notFound(c: Context): Response {
+  return problemResponse(
+    c,
+    problemFor("ERR_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`),
+  );
+}

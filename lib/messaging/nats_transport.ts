@@ -1,0 +1,361 @@
+/**
+ * The NATS implementation of {@linkcode Transport}: the only file in the
+ * project that imports `@nats-io/*`.
+ *
+ * @module
+ */
+import {
+  connect,
+  headers as natsHeaders,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  NoRespondersError as NatsNoResponders,
+  RequestError,
+  TimeoutError,
+} from "@nats-io/transport-node";
+import { jetstream } from "@nats-io/jetstream";
+import { type KV, type KvEntry as NatsKvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import {
+  ConnectionFailedError,
+  KvConflictError,
+  MessagingError,
+  MessagingTimeout,
+  NoRespondersError,
+} from "./errors.ts";
+import type {
+  KvEntry,
+  KvOptions,
+  KvStore,
+  Message,
+  MessageHeaders,
+  Payload,
+  PublishOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+  Transport,
+  TransportStats,
+  TransportStatus,
+} from "./transport.ts";
+import { parseTransportUrl, redactTransportUrl, type TransportUrl } from "./transport_url.ts";
+
+/** Options of {@linkcode connectTransport}. */
+export interface ConnectOptions {
+  /** Client name shown by the server (`/connz`). */
+  name?: string;
+  /** Milliseconds between reconnect attempts (default 250: edge links come back fast). */
+  reconnectTimeWait?: number;
+  /** Keep retrying when no server answers at first, instead of failing. */
+  waitOnFirstConnect?: boolean;
+  /** Milliseconds to wait for the first connection (default 5000). */
+  timeout?: number;
+  /** Milliseconds between pings (default 10000); two missed pings mean a stale connection. */
+  pingInterval?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function toBytes(data: Payload | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array();
+  return typeof data === "string" ? encoder.encode(data) : data;
+}
+
+/** `{ headers }` for nats.js options, or nothing when there are none. */
+function withHeaders(h: MessageHeaders | undefined): { headers?: MsgHdrs } {
+  if (!h) return {};
+  const headers = natsHeaders();
+  for (const [k, v] of Object.entries(h)) headers.set(k, v);
+  return { headers };
+}
+
+function fromHeaders(h: MsgHdrs | undefined): MessageHeaders {
+  const out: MessageHeaders = {};
+  if (!h) return out;
+  for (const k of h.keys()) out[k] = h.get(k);
+  return out;
+}
+
+function wrap(msg: Msg): Message {
+  return {
+    subject: msg.subject,
+    data: msg.data,
+    headers: fromHeaders(msg.headers),
+    ...(msg.reply ? { reply: msg.reply } : {}),
+    string: () => decoder.decode(msg.data),
+    json: <T>() => JSON.parse(decoder.decode(msg.data)) as T,
+    respond: (data, options) => msg.respond(toBytes(data), withHeaders(options?.headers)),
+  };
+}
+
+function entry(e: NatsKvEntry): KvEntry {
+  return {
+    key: e.key,
+    value: e.value,
+    revision: e.revision,
+    operation: e.operation === "DEL" || e.operation === "PURGE" ? e.operation : "PUT",
+    string: () => decoder.decode(e.value),
+    json: <T>() => JSON.parse(decoder.decode(e.value)) as T,
+  };
+}
+
+function isConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  const apiCode = (e as { api_error?: { err_code?: number } }).api_error?.err_code;
+  return code === 10071 || apiCode === 10071 || /wrong last sequence/i.test(String(e));
+}
+
+class NatsKvStore implements KvStore {
+  readonly bucket: string;
+  #kv: KV;
+  constructor(bucket: string, kv: KV) {
+    this.bucket = bucket;
+    this.#kv = kv;
+  }
+  async get(key: string): Promise<KvEntry | undefined> {
+    const e = await this.#kv.get(key);
+    return e && e.operation === "PUT" ? entry(e) : undefined;
+  }
+  put(key: string, value: Payload): Promise<number> {
+    return this.#kv.put(key, toBytes(value));
+  }
+  async create(key: string, value: Payload): Promise<number> {
+    try {
+      return await this.#kv.create(key, toBytes(value));
+    } catch (e) {
+      if (isConflict(e) || /exists/i.test(String(e))) {
+        throw new KvConflictError(this.bucket, key, { cause: e });
+      }
+      throw e;
+    }
+  }
+  async update(key: string, value: Payload, revision: number): Promise<number> {
+    try {
+      return await this.#kv.update(key, toBytes(value), revision);
+    } catch (e) {
+      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
+      throw e;
+    }
+  }
+  async delete(key: string, options: { revision?: number } = {}): Promise<void> {
+    try {
+      await this.#kv.delete(
+        key,
+        options.revision === undefined ? {} : { previousSeq: options.revision },
+      );
+    } catch (e) {
+      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
+      throw e;
+    }
+  }
+  async keys(filter?: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of await this.#kv.keys(filter)) out.push(k);
+    return out;
+  }
+  async watch(
+    options: { key?: string; includeHistory?: boolean; onlyUpdates?: boolean } = {},
+  ): Promise<AsyncIterable<KvEntry> & { stop(): void }> {
+    const include = options.onlyUpdates
+      ? KvWatchInclude.UpdatesOnly
+      : options.includeHistory
+      ? KvWatchInclude.AllHistory
+      : KvWatchInclude.LastValue;
+    const iter = await this.#kv.watch({ ...(options.key ? { key: options.key } : {}), include });
+    return {
+      stop: () => iter.stop(),
+      async *[Symbol.asyncIterator]() {
+        for await (const e of iter) yield entry(e);
+      },
+    };
+  }
+}
+
+class NatsTransport implements Transport {
+  #nc: NatsConnection;
+  #listeners = new Set<(s: TransportStatus) => void>();
+  #reconnects = 0;
+
+  constructor(nc: NatsConnection) {
+    this.#nc = nc;
+    (async () => {
+      for await (const s of nc.status()) {
+        let status: TransportStatus | undefined;
+        if (s.type === "disconnect") status = { type: "disconnect", server: s.server };
+        else if (s.type === "reconnect") {
+          this.#reconnects++;
+          status = { type: "reconnect", server: s.server };
+        } else if (s.type === "reconnecting") status = { type: "reconnecting" };
+        else if (s.type === "error") status = { type: "error", error: String(s.error) };
+        if (status) this.#emit(status);
+      }
+    })().catch(() => {});
+  }
+
+  #emit(status: TransportStatus): void {
+    for (const l of this.#listeners) {
+      try {
+        l(status);
+      } catch { /* a listener's failure is its own */ }
+    }
+  }
+
+  get server(): string {
+    return this.#nc.getServer();
+  }
+
+  get closed(): boolean {
+    return this.#nc.isClosed();
+  }
+
+  publish(subject: string, data?: Payload, options: PublishOptions = {}): void {
+    this.#nc.publish(subject, toBytes(data), {
+      ...withHeaders(options.headers),
+      ...(options.reply ? { reply: options.reply } : {}),
+    });
+  }
+
+  subscribe(
+    subject: string,
+    handler: (msg: Message) => void | Promise<void>,
+    options: SubscribeOptions = {},
+  ): Subscription {
+    const pending = new Set<Promise<void>>();
+    const sub = this.#nc.subscribe(subject, {
+      ...(options.queue ? { queue: options.queue } : {}),
+      callback: (err, msg) => {
+        if (err) {
+          this.#emit({ type: "error", error: err.message });
+          return;
+        }
+        const run = (async () => {
+          try {
+            await handler(wrap(msg));
+          } catch (e) {
+            this.#emit({ type: "error", error: `handler for ${subject}: ${(e as Error).message}` });
+          }
+        })();
+        pending.add(run);
+        run.finally(() => pending.delete(run));
+      },
+    });
+    return {
+      subject,
+      unsubscribe: () => sub.unsubscribe(),
+      drain: async () => {
+        if (!sub.isClosed()) await sub.drain().catch(() => {});
+        await Promise.all([...pending]);
+      },
+    };
+  }
+
+  async request(subject: string, data: Payload, options: RequestOptions): Promise<Message> {
+    try {
+      const reply = await this.#nc.request(subject, toBytes(data), {
+        timeout: options.timeout,
+        ...withHeaders(options.headers),
+      });
+      return wrap(reply);
+    } catch (e) {
+      if (
+        e instanceof NatsNoResponders ||
+        (e instanceof RequestError && e.isNoResponders())
+      ) {
+        throw new NoRespondersError(subject, { cause: e });
+      }
+      if (
+        e instanceof TimeoutError || (e instanceof RequestError && e.cause instanceof TimeoutError)
+      ) {
+        throw new MessagingTimeout(
+          `Timed out after ${options.timeout} ms waiting for a reply on "${subject}"`,
+          {
+            cause: e,
+          },
+        );
+      }
+      throw new MessagingError(`Cannot send request on "${subject}": ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  inbox(): string {
+    return `_INBOX.${crypto.randomUUID().replaceAll("-", "")}`;
+  }
+
+  rtt(): Promise<number> {
+    return this.#nc.rtt();
+  }
+
+  flush(): Promise<void> {
+    return this.#nc.flush();
+  }
+
+  stats(): TransportStats {
+    const s = this.#nc.stats();
+    return { ...s, reconnects: this.#reconnects };
+  }
+
+  onStatus(listener: (status: TransportStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async kv(bucket: string, options: KvOptions = {}): Promise<KvStore> {
+    const js = jetstream(this.#nc, options.domain ? { domain: options.domain } : {});
+    const kvm = new Kvm(js);
+    const opts = {
+      ...(options.history ? { history: options.history } : {}),
+      ...(options.ttl ? { ttl: options.ttl } : {}),
+      ...(options.replicas ? { replicas: options.replicas } : {}),
+    };
+    const kv = options.create === false
+      ? await kvm.open(bucket, opts)
+      : await kvm.create(bucket, opts);
+    return new NatsKvStore(bucket, kv);
+  }
+
+  async close(): Promise<void> {
+    if (this.#nc.isClosed()) return;
+    await this.#nc.drain().catch(() => this.#nc.close());
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Connects to NATS from a transport URL (`nats://user:pass@host:port,host2:port/`).
+ * The connection reconnects by itself, forever, every `reconnectTimeWait` ms.
+ */
+export async function connectTransport(
+  url: string | TransportUrl,
+  options: ConnectOptions = {},
+): Promise<Transport> {
+  const parsed = typeof url === "string" ? parseTransportUrl(url) : url;
+  const shown = typeof url === "string" ? redactTransportUrl(url) : parsed.servers.join(",");
+  try {
+    const nc = await connect({
+      servers: parsed.servers.map((s) => `${parsed.scheme === "tls" ? "tls" : "nats"}://${s}`),
+      ...(parsed.user !== undefined ? { user: parsed.user } : {}),
+      ...(parsed.pass !== undefined ? { pass: parsed.pass } : {}),
+      ...(parsed.token !== undefined ? { token: parsed.token } : {}),
+      ...(options.name ?? parsed.query.name ? { name: options.name ?? parsed.query.name } : {}),
+      ...(parsed.scheme === "tls" ? { tls: {} } : {}),
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: options.reconnectTimeWait ?? 250,
+      reconnectJitter: 50,
+      timeout: options.timeout ?? 5000,
+      pingInterval: options.pingInterval ?? 10_000,
+      waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+    });
+    return new NatsTransport(nc);
+  } catch (e) {
+    throw new ConnectionFailedError(`Cannot connect to ${shown}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}

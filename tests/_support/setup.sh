@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs, once; quiet when everything is present.
+# Called by `deno task test` and by .ci/run. Debian packages only (apt-get), as root.
+set -euo pipefail
+
+# command-to-check  debian-package  (a check is a command name or a python module "py:mod")
+needs=(
+  "nats-server nats-server"
+)
+
+missing=()
+for pair in "${needs[@]}"; do
+  check=${pair%% *}
+  pkg=${pair#* }
+  case "$check" in
+    py:*) /usr/bin/python3 -c "import ${check#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    *) command -v "$check" >/dev/null 2>&1 || missing+=("$pkg") ;;
+  esac
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: install the Debian packages ${missing[*]} (apt-get install -y ${missing[*]}), then run the tests again" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/oslo-edge-update-stamp
+if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +360 2>/dev/null)" ]; then
+  apt-get update -q >/tmp/oslo-edge-apt.log 2>&1 || { cat /tmp/oslo-edge-apt.log >&2; exit 1; }
+  mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+fi
+apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/oslo-edge-apt.log 2>&1 ||
+  { tail -20 /tmp/oslo-edge-apt.log >&2; exit 1; }
