@@ -14,7 +14,8 @@ for pair in "${needs[@]}"; do
   pkg=${pair#* }
   case "$check" in
     py:*) /usr/bin/python3 -c "import ${check#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
-    *) command -v "$check" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    # Debian puts some servers in /usr/sbin, which a non-root PATH may lack.
+    *) command -v "$check" >/dev/null 2>&1 || [ -x "/usr/sbin/$check" ] || missing+=("$pkg") ;;
   esac
 done
 
