@@ -46,3 +46,9 @@ export {
 } from "./errors.ts";
 export type { OverLimitInfo } from "./errors.ts";
 export { LIMIT_OPTS } from "./options.ts";
+export { authBody, KeystoneClient } from "./keystone_client.ts";
+export type { KeystoneAuthOptions } from "./keystone_client.ts";
+export { KeystoneLimitSource } from "./keystone_source.ts";
+export type { EndpointOptions } from "./keystone_source.ts";
+export { keystoneSourceFromOptions } from "./from_options.ts";
+export type { LimitOptionValues } from "./from_options.ts";
