@@ -14,7 +14,7 @@ import {
   normalizeModel,
 } from "./limit_source.ts";
 import { StaticLimitSource } from "./static_source.ts";
-import { strictOverLimits, type UsageCallback } from "./strict_two_level.ts";
+import { strictOverLimits, treeRoot, type UsageCallback } from "./strict_two_level.ts";
 
 export type { UsageCallback };
 
@@ -207,6 +207,17 @@ export class Enforcer {
     return p;
   }
 
+  /**
+   * The project whose usage document holds `projectId`'s usage: the project
+   * itself under flat, the root of its tree under strict-two-level (a check
+   * reads the whole tree, so one compare-and-set must cover it).
+   */
+  async usageScope(projectId: string): Promise<string> {
+    checkProjectId(projectId);
+    if ((await this.model()) === "flat") return projectId;
+    return await treeRoot(this.#reader, projectId);
+  }
+
   /** Counters, for metrics. */
   stats(): EnforcerStats {
     return { enforced: this.#enforced, rejected: this.#rejected, ...this.#reader.stats };
@@ -220,16 +231,22 @@ export class Enforcer {
   /**
    * Resolves when usage plus `deltas` fits every limit of `projectId` (null:
    * registered limits only); rejects with {@linkcode ProjectOverLimit} listing
-   * every resource over, in sorted order.
+   * every resource over, in sorted order. `options.usage` replaces the
+   * usage callback for this call (a usage store checking against a snapshot).
    */
-  enforce(projectId: string | null, deltas: Readonly<Record<string, number>>): Promise<void> {
+  enforce(
+    projectId: string | null,
+    deltas: Readonly<Record<string, number>>,
+    options?: { usage?: UsageCallback },
+  ): Promise<void> {
     try {
       checkProjectId(projectId);
       const names = checkDeltas(deltas);
+      const usage = options?.usage ?? this.#usage;
       const model = this.#resolveModel();
       const r = isPromise(model)
-        ? model.then((m) => this.#enforce(m, projectId, names, deltas))
-        : this.#enforce(model, projectId, names, deltas);
+        ? model.then((m) => this.#enforce(m, projectId, names, deltas, usage))
+        : this.#enforce(model, projectId, names, deltas, usage);
       return isPromise(r) ? r : RESOLVED;
     } catch (e) {
       return Promise.reject(e);
@@ -241,16 +258,17 @@ export class Enforcer {
     projectId: string | null,
     names: string[],
     deltas: Readonly<Record<string, number>>,
+    usage: UsageCallback,
   ): MaybePromise<void> {
     if (model === "strict-two-level" && projectId !== null) {
-      return strictOverLimits(this.#reader, this.#usage, projectId, names, deltas)
+      return strictOverLimits(this.#reader, usage, projectId, names, deltas)
         .then((over) => this.#decide(model, projectId, over));
     }
     const limits = this.#limits(projectId, names);
     if (isPromise(limits)) {
-      return limits.then((l) => this.#withUsage(model, projectId, names, l, deltas));
+      return limits.then((l) => this.#withUsage(model, projectId, names, l, deltas, usage));
     }
-    return this.#withUsage(model, projectId, names, limits, deltas);
+    return this.#withUsage(model, projectId, names, limits, deltas, usage);
   }
 
   #withUsage(
@@ -259,8 +277,9 @@ export class Enforcer {
     names: string[],
     limits: number[],
     deltas: Readonly<Record<string, number>>,
+    callback: UsageCallback,
   ): MaybePromise<void> {
-    const usage = this.#usage(projectId, names);
+    const usage = callback(projectId, names);
     if (isPromise(usage)) {
       return usage.then((u) =>
         this.#decide(model, projectId, overLimits(names, limits, u ?? {}, deltas))

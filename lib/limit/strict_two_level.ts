@@ -49,6 +49,12 @@ async function chainOf(reader: LimitReader, projectId: string): Promise<string[]
   return chain;
 }
 
+/** The root of `projectId`'s tree (a domain, a top-level project, or itself). */
+export async function treeRoot(reader: LimitReader, projectId: string): Promise<string> {
+  const chain = await chainOf(reader, projectId);
+  return chain[chain.length - 1]!;
+}
+
 /** Every project of the subtree of `root`, `root` first (depth bounded by the model). */
 async function subtree(reader: LimitReader, root: string, depth: number): Promise<string[]> {
   const out = [root];
