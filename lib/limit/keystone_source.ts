@@ -10,7 +10,12 @@
  */
 import { EndpointNotFoundError, LimitError } from "./errors.ts";
 import type { KeystoneClient } from "./keystone_client.ts";
-import { type EnforcementModel, type LimitSource, normalizeModel } from "./limit_source.ts";
+import {
+  type EnforcementModel,
+  type LimitsData,
+  type LimitSource,
+  normalizeModel,
+} from "./limit_source.ts";
 
 /** Which endpoint the limits are for (oslo.limit's `[oslo_limit] endpoint_*` options). */
 export interface EndpointOptions {
@@ -140,6 +145,52 @@ export class KeystoneLimitSource implements LimitSource {
       ...owner,
     });
     return r?.limits[0]?.resource_limit;
+  }
+
+  /**
+   * Every limit of the endpoint's service and region, as a limits document
+   * (for replication to edge sites): registered limits, project and domain
+   * limits, and under strict-two-level every project's parent.
+   */
+  async snapshot(): Promise<LimitsData> {
+    const ep = await this.endpoint();
+    const scope = { service_id: ep.serviceId, region_id: ep.regionId };
+    const [model, reg, lim] = await Promise.all([
+      this.model(),
+      this.#client.get<Rows<"registered_limits", { resource_name: string; default_limit: number }>>(
+        "/registered_limits",
+        scope,
+      ),
+      this.#client.get<
+        Rows<"limits", {
+          resource_name: string;
+          resource_limit: number;
+          project_id: string | null;
+          domain_id: string | null;
+        }>
+      >("/limits", scope),
+    ]);
+    const registeredLimits: Record<string, number> = {};
+    for (const r of reg?.registered_limits ?? []) {
+      registeredLimits[r.resource_name] ??= r.default_limit;
+    }
+    const projectLimits: Record<string, Record<string, number>> = {};
+    for (const l of lim?.limits ?? []) {
+      const owner = l.project_id ?? l.domain_id;
+      if (owner) (projectLimits[owner] ??= {})[l.resource_name] ??= l.resource_limit;
+    }
+    const data: LimitsData = { model, registeredLimits, projectLimits };
+    if (model === "strict-two-level") {
+      const projects = await this.#client.get<
+        Rows<"projects", { id: string; parent_id: string | null; is_domain: boolean }>
+      >("/projects");
+      data.parents = Object.fromEntries(
+        (projects?.projects ?? []).filter((p) => !p.is_domain && p.parent_id).map((
+          p,
+        ) => [p.id, p.parent_id!]),
+      );
+    }
+    return data;
   }
 
   async parentOf(projectId: string): Promise<string | null> {

@@ -55,9 +55,13 @@ function limitsMap(
 
 /**
  * Validates limits data; returns the issues (empty when valid) and the limits
- * read (valid entries only).
+ * read (valid entries only). `checkHierarchy: false` skips the
+ * strict-two-level rules (for limits Keystone has already accepted).
  */
-export function validateLimitsData(value: unknown): { limits: ValidLimits; issues: LimitsIssue[] } {
+export function validateLimitsData(
+  value: unknown,
+  options: { checkHierarchy?: boolean } = {},
+): { limits: ValidLimits; issues: LimitsIssue[] } {
   const issues: LimitsIssue[] = [];
   const limits: ValidLimits = {
     model: "flat",
@@ -122,7 +126,9 @@ export function validateLimitsData(value: unknown): { limits: ValidLimits; issue
       }
     }
   }
-  if (issues.length === 0 && limits.model === "strict-two-level") {
+  if (
+    issues.length === 0 && limits.model === "strict-two-level" && options.checkHierarchy !== false
+  ) {
     issues.push(...hierarchyIssues(limits));
   }
   return { limits, issues };

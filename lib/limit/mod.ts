@@ -57,3 +57,7 @@ export type { Claim, UsageBackend, UsageStoreOptions } from "./usage_store.ts";
 export type { UsageDoc } from "./usage_doc.ts";
 export { KvUsageBackend } from "./kv_usage_backend.ts";
 export type { KvUsageBackendOptions } from "./kv_usage_backend.ts";
+export { openLimitsBucket, ReplicatedLimitSource } from "./replicated_source.ts";
+export type { LimitsBucketOptions, ReplicationEvent } from "./replicated_source.ts";
+export { LimitsPublisher, replicateKeystoneLimits } from "./replication.ts";
+export type { Replication } from "./replication.ts";

@@ -39,10 +39,16 @@ export class StaticLimitSource implements LimitSource {
   #limits: ValidLimits;
   #children = new Map<string, string[]>();
 
-  /** Validates `data`; throws {@linkcode LimitSourceError} naming the field. */
-  constructor(data: LimitsData, options: { file?: string } = {}) {
+  /**
+   * Validates `data`; throws {@linkcode LimitSourceError} naming the field.
+   * `checkHierarchy: false` skips the strict-two-level rules.
+   */
+  constructor(data: LimitsData, options: { file?: string; checkHierarchy?: boolean } = {}) {
     const file = options.file ?? "<object>";
-    const { limits, issues } = validateLimitsData(data);
+    const { limits, issues } = validateLimitsData(
+      data,
+      options.checkHierarchy === undefined ? {} : { checkHierarchy: options.checkHierarchy },
+    );
     if (issues.length) throw issueError(file, issues);
     this.#limits = limits;
     this.description = options.file ? `static limits from ${options.file}` : "static limits";

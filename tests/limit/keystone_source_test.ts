@@ -333,5 +333,17 @@ Deno.test({
     assert.deepEqual(await over(e.enforce(b.id, { cores: 2 })), [
       { resourceName: "cores", limit: 10, currentUsage: 9, delta: 2, limitProjectId: dom.id },
     ]);
+    // The snapshot replicated to edge sites carries the hierarchy and gives the same answers.
+    const snapshot = await source.snapshot();
+    assert.equal(snapshot.model, "strict-two-level");
+    assert.deepEqual(snapshot.projectLimits, { [dom.id]: { cores: 10 }, [a.id]: { cores: 6 } });
+    assert.equal(snapshot.parents?.[a.id], dom.id);
+    assert.equal(snapshot.parents?.[b.id], dom.id);
+    const edge = new Enforcer(usageOf({ [a.id]: { cores: 5 }, [b.id]: { cores: 4 } }), {
+      limits: snapshot,
+    });
+    assert.deepEqual(await over(edge.enforce(b.id, { cores: 2 })), [
+      { resourceName: "cores", limit: 10, currentUsage: 9, delta: 2, limitProjectId: dom.id },
+    ]);
   },
 });
