@@ -18,6 +18,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
+import { createLimitApp, type LimitAppDeps } from "./limit.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
@@ -33,6 +34,8 @@ export interface AppDeps {
   maxBodySize: number;
   /** Built-in config schemas by name. */
   schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** Limits: enforcer, usage store, policy check (`/v1/limits` is mounted when given). */
+  limits?: LimitAppDeps;
 }
 
 /** Paths served without a token. */
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", createHealthApp());
   app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+  if (deps.limits) app.route("/v1/limits", createLimitApp(deps.limits));
 
   app.onError(onError);
   app.notFound(notFound);

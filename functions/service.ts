@@ -8,6 +8,7 @@ import { ConfigOpts, type ConfigText } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
 import { AUTH_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
+import { createLimitService } from "./limit_service.ts";
 import type { Hono } from "hono";
 
 /** Inputs of {@linkcode createService}. */
@@ -28,6 +29,8 @@ export interface Service {
   conf: ConfigOpts;
   /** Lines to print at start (deprecations, auth off in dev mode). */
   warnings: string[];
+  /** Closes connections the service opened (NATS). */
+  close(): Promise<void>;
 }
 
 /** The service's config with every group registered (for samples and validation). */
@@ -94,12 +97,17 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
+  const limits = await createLimitService(conf, { dev }).catch((e) => {
+    throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
+  });
+  if (limits) warnings.push(...limits.warnings);
   const app = createApp({
     verify,
     maxBodySize: conf.group(MIDDLEWARE_OPTS).max_request_body_size,
     schemas: { "oslo-edge": conf.groups() },
+    ...(limits ? { limits: limits.deps } : {}),
   });
-  return { app, conf, warnings };
+  return { app, conf, warnings, close: async () => await limits?.close() };
 }
 
 function where(conf: ConfigOpts, name: string): string {

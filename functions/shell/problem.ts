@@ -67,6 +67,18 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_CONFIG_INVALID: { status: 422, title: "Invalid config values" },
   ERR_CONFIG_REQUIRED: { status: 422, title: "Required config option missing" },
   ERR_CONFIG_NO_SUCH_OPT: { status: 422, title: "Unknown config option" },
+  // lib/limit. Over a limit is 403, as Nova (oslo.limit's main consumer) answers OverQuota, so
+  // OpenStack clients treat it alike; the type `project-over-limit` tells it from a policy 403.
+  ERR_LIMIT_PROJECT_OVER_LIMIT: { status: 403, title: "Project over limit" },
+  ERR_LIMIT_CLAIM_NOT_FOUND: { status: 404, title: "Claim not found" },
+  ERR_LIMIT_USAGE: { status: 500, title: "Usage unavailable" },
+  ERR_LIMIT_SOURCE: { status: 500, title: "Limits unavailable" },
+  ERR_LIMIT_HIERARCHY: { status: 500, title: "Project hierarchy breaks the limit model" },
+  ERR_LIMIT_ENDPOINT: { status: 500, title: "Service endpoint not found in Keystone" },
+  ERR_LIMIT_KEYSTONE_AUTH: { status: 500, title: "Keystone refused the service's credentials" },
+  ERR_LIMIT_KEYSTONE: { status: 503, title: "Keystone unavailable" },
+  ERR_LIMIT_STORE: { status: 503, title: "Usage store unavailable" },
+  ERR_LIMIT: { status: 500, title: "Limit error" },
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */

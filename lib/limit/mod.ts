@@ -52,7 +52,7 @@ export { KeystoneLimitSource } from "./keystone_source.ts";
 export type { EndpointOptions } from "./keystone_source.ts";
 export { keystoneSourceFromOptions } from "./from_options.ts";
 export type { LimitOptionValues } from "./from_options.ts";
-export { MemoryUsageBackend, UsageStore } from "./usage_store.ts";
+export { claimProjectId, MemoryUsageBackend, UsageStore } from "./usage_store.ts";
 export type { Claim, UsageBackend, UsageStoreOptions } from "./usage_store.ts";
 export type { UsageDoc } from "./usage_doc.ts";
 export { KvUsageBackend } from "./kv_usage_backend.ts";

@@ -84,14 +84,24 @@ const unb64 = (s: string) =>
     Uint8Array.from(atob(s.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0)),
   );
 
-function scopeOfClaim(claimId: string): string {
-  const dot = claimId.indexOf(".");
-  if (dot <= 0) throw new ClaimNotFoundError(claimId);
+/** Scope and project encoded in a claim id (`<scope>.<project>.<uuid>`, base64url). */
+function parseClaimId(claimId: string): { scope: string; projectId: string } {
+  const parts = typeof claimId === "string" ? claimId.split(".") : [];
+  if (parts.length !== 3 || !parts[0] || !parts[1]) throw new ClaimNotFoundError(String(claimId));
   try {
-    return unb64(claimId.slice(0, dot));
+    return { scope: unb64(parts[0]), projectId: unb64(parts[1]) };
   } catch {
     throw new ClaimNotFoundError(claimId);
   }
+}
+
+/**
+ * The project a claim id was issued for (read from the id itself, for policy
+ * checks before touching the store); {@linkcode ClaimNotFoundError} for an id
+ * this store could not have issued.
+ */
+export function claimProjectId(claimId: string): string {
+  return parseClaimId(claimId).projectId;
 }
 
 function checkClaimArgs(projectId: unknown, deltas: Readonly<Record<string, number>>): void {
@@ -162,7 +172,7 @@ export class UsageStore {
   ): Promise<Claim> {
     checkClaimArgs(projectId, deltas);
     const scope = await this.#scopeOf(projectId);
-    const id = `${b64(scope)}.${crypto.randomUUID()}`;
+    const id = `${b64(scope)}.${b64(projectId)}.${crypto.randomUUID()}`;
     const r = await this.#submit(scope, {
       kind: "claim",
       id,
@@ -181,13 +191,13 @@ export class UsageStore {
 
   /** Turns a live claim into usage; {@linkcode ClaimNotFoundError} when it is gone or expired. */
   async commit(claimId: string): Promise<void> {
-    const r = await this.#submit(scopeOfClaim(claimId), { kind: "commit", id: claimId });
+    const r = await this.#submit(parseClaimId(claimId).scope, { kind: "commit", id: claimId });
     if ("missing" in r) throw new ClaimNotFoundError(claimId);
   }
 
   /** Gives a live claim's usage back; {@linkcode ClaimNotFoundError} when it is gone or expired. */
   async release(claimId: string): Promise<void> {
-    const r = await this.#submit(scopeOfClaim(claimId), { kind: "release", id: claimId });
+    const r = await this.#submit(parseClaimId(claimId).scope, { kind: "release", id: claimId });
     if ("missing" in r) throw new ClaimNotFoundError(claimId);
   }
 

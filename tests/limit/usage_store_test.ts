@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ClaimNotFoundError,
+  claimProjectId,
   Enforcer,
   type LimitsData,
   MemoryUsageBackend,
@@ -29,7 +30,8 @@ function setUp(limits: LimitsData, options: ConstructorParameters<typeof UsageSt
 Deno.test("UsageStore.claim() reserves usage that counts until commit or release", async () => {
   const { store, enforcer } = setUp({ registeredLimits: { cores: 10 } });
   const a = await store.claim(enforcer, "p", { cores: 6 });
-  assert.match(a.claimId, /^[A-Za-z0-9_-]+\.[0-9a-f-]{36}$/);
+  assert.match(a.claimId, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[0-9a-f-]{36}$/);
+  assert.equal(claimProjectId(a.claimId), "p");
   assert.deepEqual(await store.usageCallback("p", ["cores"]), { cores: 6 });
   await assert.rejects(store.claim(enforcer, "p", { cores: 5 }), (e: unknown) => {
     assert.ok(e instanceof ProjectOverLimit);
@@ -61,7 +63,8 @@ Deno.test("UsageStore.commit() and release() refuse a claim that is gone", async
     /Cannot find claim ".*": it was never made, or was already/,
   );
   await assert.rejects(store.commit("garbage"), ClaimNotFoundError);
-  await assert.rejects(store.release("!!.x"), ClaimNotFoundError);
+  await assert.rejects(store.release("!!.x.y"), ClaimNotFoundError);
+  assert.throws(() => claimProjectId("a.b"), ClaimNotFoundError);
 });
 
 Deno.test("UsageStore lets a claim expire when its claimer never comes back", async () => {
