@@ -13,6 +13,9 @@
  * off from the hub cannot claim (it fails closed, with UsageStoreError) until
  * its link is back; claims it had reserved expire by themselves.
  *
+ * A claim's expiry is set by the claimer's clock and read by every site's:
+ * keep `[oslo_limit] claim_ttl` well above the clock skew between sites.
+ *
  * @module
  */
 import { KvConflictError, type KvStore, type Transport } from "../messaging/mod.ts";

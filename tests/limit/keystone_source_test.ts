@@ -237,6 +237,20 @@ Deno.test({
       assert.equal(await source.registeredLimit("ram_mb"), 1000);
     });
 
+    await t.step("KeystoneClient gets a new token when Keystone revokes its token", async () => {
+      const client = new KeystoneClient(adminAuth(ks));
+      const source = new KeystoneLimitSource(client, { endpointId: endpoint.id });
+      assert.equal(await source.registeredLimit("cores"), 20);
+      const first = await client.token();
+      const revoked = await fetch(`${ks.url}/v3/auth/tokens`, {
+        method: "DELETE",
+        headers: { "X-Auth-Token": await ks.adminToken(), "X-Subject-Token": first },
+      });
+      assert.equal(revoked.status, 204);
+      assert.equal(await source.registeredLimit("ram_mb"), 1000);
+      assert.notEqual(await client.token(), first);
+    });
+
     await t.step("KeystoneClient reports refused credentials without the secret", async () => {
       const source = new KeystoneLimitSource(
         new KeystoneClient({ ...adminAuth(ks), password: "wrong-s3cret" }),
