@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { normalizeGroupName } from "./config_opts.ts";
+import { normalizeGroupName } from "./namespace.ts";
 import { parseIniDocument } from "./ini.ts";
 import type { Opt } from "./opt.ts";
 import { ConfigFileParseError } from "./errors.ts";
@@ -82,12 +82,7 @@ export function validateConfigText(
   for (const g of groups) {
     const gname = normalizeGroupName(g.name);
     for (const opt of g.opts) {
-      const aliases = [
-        ...(opt.deprecatedName || opt.deprecatedGroup
-          ? [{ name: opt.deprecatedName, group: opt.deprecatedGroup }]
-          : []),
-        ...(opt.deprecatedOpts ?? []),
-      ];
+      const aliases = opt.deprecatedOpts;
       for (const a of aliases) {
         add(
           normalizeGroupName(a.group ?? gname),

@@ -1,0 +1,336 @@
+/**
+ * Resolves every registered option to a typed value and its location, with
+ * oslo.config's precedence (`_do_get`):
+ *
+ * 1. `setOverride` (substituted, not converted again);
+ * 2. the command line, when the last thing in argv order to set a command-line
+ *    option was its flag (not a `--config-file` holding it);
+ * 3. the environment, `OS_<GROUP>__<OPTION>`;
+ * 4. config files, newest first (deprecated names included);
+ * 5. `config_source` drivers in the order listed;
+ * 6. `setDefault`; 7. the option's default.
+ *
+ * Values are converted eagerly; every failure is collected with its location.
+ *
+ * @module
+ */
+import type { ArgEvent } from "./args.ts";
+import {
+  type ConfigError,
+  ConfigFileValueError,
+  InterpolationError,
+  RequiredOptError,
+} from "./errors.ts";
+import { type RefLookup, substituteValue } from "./interpolate.ts";
+import { describeLocation, type Location } from "./location.ts";
+import { lookupFiles, type LookupName, normalizeGroupName, type ParsedFile } from "./namespace.ts";
+import type { Opt } from "./opt.ts";
+import { looksSecret } from "./redact.ts";
+import type { ConfigSource } from "./source.ts";
+
+/** A registered option. */
+export interface Registered {
+  /** Normalised group. */
+  group: string;
+  /** The option. */
+  opt: Opt;
+  /** Given on the command line too. */
+  cli: boolean;
+}
+
+/** What the files, the command line and the environment say, as one snapshot. */
+export interface Namespace {
+  /** Parsed files, oldest first. */
+  files: ParsedFile[];
+  /** Argv order: file loads (by index into `files`) and command-line values. */
+  timeline: ({ kind: "file"; index: number } | Extract<ArgEvent, { kind: "opt" }>)[];
+  /** The environment (empty when not used). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A resolved value and where it came from. */
+export interface ResolvedValue {
+  /** The typed value. */
+  value: unknown;
+  /** Its source. */
+  location: Location;
+  /** The text before substitution and conversion, when it came from text. */
+  raw?: string | string[];
+}
+
+/** Everything resolution reads. */
+export interface ResolveInput {
+  opts: ReadonlyMap<string, Registered>;
+  groups: ReadonlySet<string>;
+  overrides: ReadonlyMap<string, unknown>;
+  setDefaults: ReadonlyMap<string, unknown>;
+  /** Namespace for immutable options (and all options before a reload). */
+  ns: Namespace;
+  /** Namespace for mutable options (after a reload). */
+  mutableNs?: Namespace;
+  sources: readonly ConfigSource[];
+  /** Finds a registered option by a name code uses (deprecated names included). */
+  find(group: string, name: string): string | undefined;
+}
+
+/** The outcome of a resolution pass. */
+export interface ResolveOutput {
+  values: Map<string, ResolvedValue>;
+  errors: ConfigError[];
+  warnings: string[];
+}
+
+/** Map key of an option. */
+export const optKey = (group: string, dest: string) => `${group}\u0000${dest}`;
+
+/** Environment variable oslo.config reads for an option: `OS_<GROUP>__<OPTION>`. */
+export function envVarName(group: string, name: string): string {
+  return `OS_${group.toUpperCase()}__${name.replaceAll("-", "_").toUpperCase()}`;
+}
+
+/** The (group, name) pairs files are searched for: the option's own, then its aliases. */
+export function lookupNames(group: string, opt: Opt): LookupName[] {
+  const names: LookupName[] = [{ group, name: opt.dest }];
+  for (const d of opt.deprecatedOpts) {
+    if (d.name === undefined && d.group === undefined) continue;
+    names.push({ group: normalizeGroupName(d.group ?? group), name: d.name ?? opt.dest });
+  }
+  return names;
+}
+
+type Raw =
+  | { kind: "typed"; value: unknown; location: Location }
+  | {
+    kind: "text";
+    value: string | boolean | (string | boolean)[];
+    location: Location;
+    fromNs: boolean;
+    /** A command-line option's file value that the environment shadows: still checked, as oslo does. */
+    shadowed?: Raw;
+  };
+
+/** The unconverted value a namespace (command line, environment, files) gives an option. */
+export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
+  const { group, opt } = reg;
+  const names = lookupNames(group, opt);
+  let cli: Raw | undefined;
+  if (reg.cli) {
+    const acc: (string | boolean)[] = [];
+    let last: { value: string | boolean; location: Location; isFlag: boolean } | undefined;
+    let anyFlag = false;
+    for (const ev of ns.timeline) {
+      if (ev.kind === "file") {
+        const hit = lookupFiles([ns.files[ev.index] as ParsedFile], names, opt.multi);
+        if (!hit) continue;
+        acc.push(...hit.values);
+        last = {
+          value: hit.values[hit.values.length - 1] as string,
+          location: hit.location,
+          isFlag: false,
+        };
+      } else if (ev.group === group && ev.dest === opt.dest) {
+        acc.push(ev.value);
+        anyFlag = true;
+        last = {
+          value: ev.value,
+          location: { kind: "command_line", detail: ev.flag },
+          isFlag: true,
+        };
+      }
+    }
+    if (last) {
+      cli = {
+        kind: "text",
+        value: opt.multi ? acc : last.value,
+        location: last.location,
+        fromNs: true,
+      };
+      if (opt.multi ? anyFlag : last.isFlag) return cli;
+    }
+  }
+  const envName = envVarName(group, opt.dest);
+  const env = ns.env[envName];
+  if (env !== undefined) {
+    return {
+      kind: "text",
+      value: opt.multi ? [env] : env,
+      location: { kind: "environment", detail: envName },
+      fromNs: true,
+      ...(cli ? { shadowed: cli } : {}),
+    };
+  }
+  const hit = lookupFiles(ns.files, names, opt.multi);
+  if (!hit) return undefined;
+  return {
+    kind: "text",
+    value: opt.multi ? hit.values : hit.values[0] as string,
+    location: hit.location,
+    fromNs: true,
+  };
+}
+
+/** Resolves every registered option. */
+export function resolveAll(input: ResolveInput): ResolveOutput {
+  const memo = new Map<string, { value: ResolvedValue } | { error: ConfigError } | "pending">();
+  const warnings: string[] = [];
+
+  const refLookup = (outer: string): RefLookup => (group, name) => {
+    if (group === undefined) {
+      if (name !== "DEFAULT" && input.groups.has(normalizeGroupName(name))) {
+        return { kind: "group" };
+      }
+      const k = input.find("DEFAULT", name);
+      return k === undefined ? { kind: "no-option" } : { kind: "value", value: valueOf(k, outer) };
+    }
+    const g = normalizeGroupName(group);
+    if (!input.groups.has(g)) return { kind: "no-group" };
+    const k = input.find(g, name);
+    return k === undefined ? { kind: "no-option" } : { kind: "value", value: valueOf(k, outer) };
+  };
+
+  const valueOf = (k: string, outer: string): unknown => {
+    const r = resolve(k);
+    if ("error" in r) {
+      const reg = input.opts.get(k) as Registered;
+      throw new InterpolationError(
+        outer,
+        `Cannot substitute a reference in option ${outer}: it refers to ${reg.group}/${reg.opt.name}, which is invalid`,
+      );
+    }
+    return r.value.value;
+  };
+
+  const resolve = (k: string): { value: ResolvedValue } | { error: ConfigError } => {
+    const state = memo.get(k);
+    const reg = input.opts.get(k) as Registered;
+    const label = `${reg.group}/${reg.opt.name}`;
+    if (state === "pending") {
+      throw new InterpolationError(
+        label,
+        `Cannot substitute references in option ${label}: they refer back to it (a cycle)`,
+      );
+    }
+    if (state) return state;
+    memo.set(k, "pending");
+    let result: { value: ResolvedValue } | { error: ConfigError };
+    let raw: Raw | undefined;
+    try {
+      raw = rawOf(k, reg);
+      result = { value: convertRaw(reg, raw, refLookup(label)) };
+    } catch (e) {
+      if (e instanceof InterpolationError) {
+        result = {
+          error: e.option === label ? e : new InterpolationError(
+            label,
+            `Cannot substitute references in option ${label}: ${e.message}`,
+          ),
+        };
+      } else if (e instanceof TypeError || e instanceof RangeError) {
+        result = { error: valueError(reg, raw, e) };
+      } else throw e;
+    }
+    memo.set(k, result);
+    return result;
+  };
+
+  const rawOf = (k: string, reg: Registered): Raw | undefined => {
+    if (input.overrides.has(k)) {
+      return { kind: "typed", value: input.overrides.get(k), location: { kind: "set_override" } };
+    }
+    const ns = reg.opt.mutable && input.mutableNs ? input.mutableNs : input.ns;
+    const fromNs = namespaceRaw(reg, ns);
+    if (fromNs) return fromNs;
+    for (const source of input.sources) {
+      const v = source.get(reg.group, reg.opt.dest, reg.opt);
+      if (v) return { kind: "text", value: v.value, location: v.location, fromNs: false };
+    }
+    if (input.setDefaults.has(k)) {
+      return { kind: "typed", value: input.setDefaults.get(k), location: { kind: "set_default" } };
+    }
+    return undefined;
+  };
+
+  for (const k of input.opts.keys()) resolve(k);
+
+  const values = new Map<string, ResolvedValue>();
+  const errors: ConfigError[] = [];
+  for (const [k, reg] of input.opts) {
+    const r = memo.get(k) as { value: ResolvedValue } | { error: ConfigError };
+    if ("error" in r) {
+      errors.push(r.error);
+      continue;
+    }
+    values.set(k, r.value);
+    const hasFixed = input.overrides.has(k) || input.setDefaults.has(k);
+    if (reg.opt.required && !hasFixed && (r.value.value === undefined || r.value.value === null)) {
+      errors.push(new RequiredOptError(`${reg.group}/${reg.opt.name}`));
+    }
+    if (reg.opt.deprecatedForRemoval && r.value.location.kind !== "opt_default") {
+      const fromNs = ["user", "command_line"].includes(r.value.location.kind);
+      if (fromNs) {
+        const reason = reg.opt.deprecatedReason ? ` (${reg.opt.deprecatedReason})` : "";
+        warnings.push(
+          `Option "${reg.opt.dest}" from group "${reg.group}" is deprecated for removal${reason}.  Its value may be silently ignored in the future. (${
+            describeLocation(r.value.location)
+          })`,
+        );
+      }
+    }
+  }
+  return { values, errors, warnings };
+}
+
+function convertRaw(reg: Registered, raw: Raw | undefined, lookup: RefLookup): ResolvedValue {
+  const { group, opt } = reg;
+  if (raw === undefined) {
+    if (opt.default === undefined || opt.default === null) {
+      return { value: undefined, location: { kind: "opt_default" } };
+    }
+    const subst = substituteValue(opt.default, group, opt.name, lookup);
+    const value = opt.multi
+      ? (Array.isArray(subst) ? subst : [subst]).map((v) => opt.type.convert(v))
+      : opt.type.convert(subst);
+    return { value: value ?? undefined, location: { kind: "opt_default" } };
+  }
+  if (raw.kind === "typed") {
+    return {
+      value: substituteValue(raw.value, "DEFAULT", opt.name, lookup) ?? undefined,
+      location: raw.location,
+    };
+  }
+  if (raw.shadowed) {
+    try {
+      convertRaw(reg, raw.shadowed, lookup);
+    } catch (e) {
+      if (e instanceof TypeError) throw new AtLocation(e.message, raw.shadowed.location);
+      throw e;
+    }
+  }
+  const texts = Array.isArray(raw.value) ? raw.value : [raw.value];
+  const subst = texts.map((t) => substituteValue(t, group, opt.name, lookup));
+  const value = opt.multi ? subst.map((t) => opt.type.convert(t)) : opt.type.convert(subst[0]);
+  const rawText = Array.isArray(raw.value) ? raw.value.map(String) : String(raw.value);
+  return { value: value ?? undefined, location: raw.location, raw: rawText };
+}
+
+/** A conversion failure of a value other than the one that wins (a shadowed command-line value). */
+class AtLocation extends TypeError {
+  constructor(message: string, readonly location: Location) {
+    super(message);
+  }
+}
+
+function valueError(reg: Registered, raw: Raw | undefined, e: Error): ConfigError {
+  const label = `${reg.group}/${reg.opt.name}`;
+  const location: Location = e instanceof AtLocation
+    ? e.location
+    : raw?.location ?? { kind: "opt_default" };
+  const secret = reg.opt.secret || looksSecret(reg.opt.name);
+  const reason = secret
+    ? `the value (not shown: secret) is not a valid ${reg.opt.type.typeName}`
+    : e.message;
+  return new ConfigFileValueError(label, describeLocation(location), reason, {
+    ...(secret ? {} : { cause: e }),
+    ...(location.line === undefined ? {} : { line: location.line }),
+  });
+}
