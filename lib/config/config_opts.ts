@@ -11,7 +11,7 @@ import type { CliOpt } from "./args.ts";
 import { ConfigErrors, DuplicateOptError, NoSuchOptError, RequiredOptError } from "./errors.ts";
 import type { Location } from "./location.ts";
 import { type LoadedNamespace, loadNamespace, type LoadOptions } from "./load.ts";
-import { fileSections, normalizeGroupName } from "./namespace.ts";
+import { type ConfigText, fileSections, normalizeGroupName, parseConfigText } from "./namespace.ts";
 import { type GroupValues, listOpt, type Opt, type OptGroup, type OptGroupOptions } from "./opt.ts";
 import { pyStr } from "./py.ts";
 import { REDACTED } from "./redact.ts";
@@ -206,6 +206,33 @@ export class ConfigOpts {
     this.#sources = [];
     this.#sourceWarnings = [];
     this.#sources = await openSources(this, this.#drivers);
+    this.#resolve(true);
+    this.#status.loadedAt = new Date();
+    return this;
+  }
+
+  /**
+   * Loads in-memory texts only, synchronously: no command line, no files, no
+   * drivers (for validators and tests). Throws as {@linkcode ConfigOpts.load}.
+   */
+  loadTexts(
+    texts: readonly ConfigText[],
+    options: { env?: Readonly<Record<string, string | undefined>> } = {},
+  ): this {
+    this.#loadOptions = { texts, env: options.env ?? false };
+    const files = texts.map(parseConfigText);
+    this.#loaded = {
+      ns: {
+        files,
+        timeline: files.map((_, index) => ({ kind: "file", index })),
+        env: options.env ?? {},
+      },
+      files: texts.map((t) => t.name),
+      configDirs: [],
+    };
+    this.#mutableNs = undefined;
+    this.#sources = [];
+    this.#sourceWarnings = [];
     this.#resolve(true);
     this.#status.loadedAt = new Date();
     return this;

@@ -108,5 +108,12 @@ export {
 export { parseArgs } from "./args.ts";
 export type { ArgEvent, CliOpt, ParsedArgs } from "./args.ts";
 export { suggest } from "./suggest.ts";
-export { validateConfigText } from "./validate.ts";
-export type { Finding, SchemaGroup } from "./validate.ts";
+export {
+  exitStatus,
+  KNOWN_BAD_GROUPS,
+  VALIDATE_DEFAULTS_EXCLUSIONS,
+  validateConfigText,
+} from "./validate.ts";
+export type { Finding, FindingKind, ValidateOptions } from "./validate.ts";
+export { loadSchema, parseSampleData, SchemaError, schemaFromGroups } from "./schema.ts";
+export type { DeprecatedName, Schema, SchemaGroup, SchemaGroupInfo } from "./schema.ts";

@@ -160,13 +160,16 @@ export function makeOpt<const N extends string, T, O extends OptOptions<unknown>
   name: N,
   type: ConfigType<T>,
   options: O,
-  extra: { multi?: boolean; kind?: OptKind } = {},
+  extra: { multi?: boolean; kind?: OptKind; checkDefault?: boolean } = {},
 ): Opt<N, ReadType<T, O>> {
   if (name.startsWith("_")) {
     throw new TypeError(`Cannot declare option "${name}": names may not start with "_"`);
   }
   const multi = extra.multi ?? false;
-  if (options.default !== undefined && options.default !== null && !defaultIsRef(options.default)) {
+  if (
+    extra.checkDefault !== false && options.default !== undefined && options.default !== null &&
+    !defaultIsRef(options.default)
+  ) {
     try {
       const defaults = multi && Array.isArray(options.default)
         ? options.default

@@ -12,7 +12,9 @@ stdout (one process per batch). Requests:
 
 Run with /usr/bin/python3 (Debian's python3-oslo.config).
 """
+import copy
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -134,9 +136,56 @@ def op_conf(req):
         os.environ.update(saved)
 
 
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+        self.setFormatter(logging.Formatter(logging.BASIC_FORMAT))
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def op_validate(req):
+    """Runs oslo-config-validator's main() with argv, capturing its log lines."""
+    from oslo_config import validator
+    if not hasattr(validator, "_cached_load"):
+        # The same --opt-data for every case: parse the YAML once (PyYAML is slow).
+        validator._cached_load = validator.load_opt_data
+        cache = {}
+
+        def load(conf):
+            if conf.opt_data not in cache:
+                cache[conf.opt_data] = validator._cached_load(conf)
+            return copy.deepcopy(cache[conf.opt_data])
+        validator.load_opt_data = load
+    tmp = tempfile.mkdtemp()
+    path = os.path.join(tmp, "input.conf")
+    with open(path, "w") as f:
+        f.write(req["text"])
+    argv = [a.replace("@input", path) for a in req["argv"]]
+    root = logging.getLogger()
+    capture = _Capture()
+    root.handlers = [capture]
+    root.setLevel(logging.INFO)
+    saved = sys.argv
+    sys.argv = ["oslo-config-validator"] + argv
+    try:
+        rc = validator.main()
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: the CLI would die with a traceback, exit 1
+        capture.lines.append("TRACEBACK:%s" % type(e).__name__)
+        rc = 1
+    finally:
+        sys.argv = saved
+        os.unlink(path)
+    return {"rc": rc, "lines": capture.lines}
+
+
 def main():
     reqs = json.load(sys.stdin)
-    ops = {"ini": op_ini, "type": op_type, "conf": op_conf}
+    ops = {"ini": op_ini, "type": op_type, "conf": op_conf, "validate": op_validate}
     json.dump([ops[r["op"]](r) for r in reqs], sys.stdout)
 
 
