@@ -8,6 +8,7 @@
  * @module
  */
 import type { CliOpt } from "./args.ts";
+import { BUILTIN_DRIVERS } from "./drivers/builtin.ts";
 import { ConfigErrors, DuplicateOptError, NoSuchOptError, RequiredOptError } from "./errors.ts";
 import type { Location } from "./location.ts";
 import { type LoadedNamespace, loadNamespace, type LoadOptions } from "./load.ts";
@@ -103,7 +104,7 @@ export class ConfigOpts {
   readonly logger: ConfigLogger;
 
   constructor(options: ConfigOptsOptions = {}) {
-    this.#drivers = options.drivers ?? [];
+    this.#drivers = options.drivers ?? BUILTIN_DRIVERS;
     this.logger = options.logger ?? CONSOLE;
     this.#groups.set("DEFAULT", { name: "DEFAULT", opts: [] });
     this.registerOpt(CONFIG_SOURCE);
@@ -293,6 +294,7 @@ export class ConfigOpts {
         this.#sourceWarnings.push(message);
         this.logger.warn(message);
       },
+      env: () => this.#loaded?.ns.env ?? {},
     };
   }
 

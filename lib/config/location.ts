@@ -51,7 +51,9 @@ export function describeLocation(location: Location): string {
     case "command_line":
       return `command line ${location.detail}`;
     case "driver":
-      return `config source ${location.detail}`;
+      return `config source ${location.detail}${
+        location.line === undefined ? "" : `:${location.line}`
+      }`;
     case "set_override":
       return "an override";
     case "set_default":

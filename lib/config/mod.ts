@@ -89,6 +89,11 @@ export {
 export type { IpVersion, UriTypeOptions } from "./types_net.ts";
 export { looksSecret, REDACTED } from "./redact.ts";
 export type { ConfigSource, ConfigSourceDriver, SourceHost, SourceValue } from "./source.ts";
+export { BUILTIN_DRIVERS } from "./drivers/builtin.ts";
+export { castellanDriver } from "./drivers/castellan.ts";
+export { environmentDriver } from "./drivers/environment.ts";
+export { remoteFileDriver } from "./drivers/remote_file.ts";
+export { secretsDirDriver } from "./drivers/secrets_dir.ts";
 export {
   ArgsError,
   ConfigDirNotFoundError,

@@ -32,6 +32,8 @@ export interface SourceHost {
   get(group: string, name: string): unknown;
   /** Reports a problem (never with a secret value in it). */
   warn(message: string): void;
+  /** The environment this load reads (empty when the environment is off). */
+  env(): Readonly<Record<string, string | undefined>>;
 }
 
 /** A driver: opens a source from the settings in one group. */

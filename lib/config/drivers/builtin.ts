@@ -1,0 +1,18 @@
+/**
+ * The config-source drivers every `ConfigOpts` knows by default.
+ *
+ * @module
+ */
+import type { ConfigSourceDriver } from "../source.ts";
+import { castellanDriver } from "./castellan.ts";
+import { environmentDriver } from "./environment.ts";
+import { remoteFileDriver } from "./remote_file.ts";
+import { secretsDirDriver } from "./secrets_dir.ts";
+
+/** `remote_file`, `environment`, `secrets_dir` and `castellan` (Barbican). */
+export const BUILTIN_DRIVERS: readonly ConfigSourceDriver[] = [
+  remoteFileDriver,
+  environmentDriver,
+  secretsDirDriver,
+  castellanDriver,
+];
