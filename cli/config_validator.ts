@@ -22,15 +22,13 @@ import {
   exitStatus,
   type Finding,
   listOpt,
-  loadSchema,
   multiStrOpt,
   RequiredOptError,
-  type Schema,
-  schemaFromGroups,
   strOpt,
   VALIDATE_DEFAULTS_EXCLUSIONS,
   validateConfigText,
 } from "../lib/config/mod.ts";
+import { schemaFor } from "./_schema.ts";
 
 /** The validator's own options, as oslo-config-validator declares them. */
 export const VALIDATOR_OPTS = [
@@ -88,46 +86,6 @@ function help(): string {
     ),
     "  --config-file PATH\n      Path to a config file holding these options ([DEFAULT] input_file = ...).",
   ].join("\n");
-}
-
-/** Reads the schema from --opt-data or --namespace. */
-async function schemaFor(namespaces: string[], optData: string | undefined): Promise<Schema> {
-  if (namespaces.length > 0) {
-    const builtin = namespaces.filter((n) => n === "oslo-edge");
-    const others = namespaces.filter((n) => n !== "oslo-edge");
-    if (others.length === 0) {
-      const { serviceConfig } = await import("../functions/service.ts");
-      return schemaFromGroups(serviceConfig().groups());
-    }
-    if (builtin.length > 0) {
-      throw new ConfigError("Cannot mix the oslo-edge namespace with oslo namespaces");
-    }
-    const out = await new Deno.Command("oslo-config-generator", {
-      args: [...others.flatMap((n) => ["--namespace", n]), "--format", "yaml"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output().catch(() => {
-      throw new ConfigError(
-        "Cannot read namespaces without oslo-config-generator: install python3-oslo.config or pass --opt-data",
-      );
-    });
-    if (!out.success) {
-      throw new ConfigError(
-        `oslo-config-generator failed: ${new TextDecoder().decode(out.stderr).trim()}`,
-      );
-    }
-    return await loadSchema(new TextDecoder().decode(out.stdout));
-  }
-  if (optData) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(optData);
-    } catch (e) {
-      throw new ConfigError(`Cannot read --opt-data "${optData}": ${(e as Error).message}`);
-    }
-    return await loadSchema(text);
-  }
-  throw new ConfigError("Neither namespace nor opt-data provided.");
 }
 
 /** The log lines for findings: the validator's line, then file:line and a hint or the detail. */

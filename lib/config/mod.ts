@@ -121,4 +121,9 @@ export {
 } from "./validate.ts";
 export type { Finding, FindingKind, ValidateOptions } from "./validate.ts";
 export { loadSchema, parseSampleData, SchemaError, schemaFromGroups } from "./schema.ts";
+export { migrateConfigText } from "./migrate.ts";
+export type { MigrationChange, MigrationResult, MigrationWarning } from "./migrate.ts";
+export { MERGED_OPTIONS } from "./migrate_merges.ts";
+export type { MergedOptions } from "./migrate_merges.ts";
+export { unifiedDiff } from "./diff.ts";
 export type { DeprecatedName, Schema, SchemaGroup, SchemaGroupInfo } from "./schema.ts";

@@ -145,7 +145,10 @@ export function validateConfigText(
           message: `Deprecated option ${section}/${option}`,
           log: `WARNING:root:Deprecated opt ${section}/${option} found`,
           oslo: true,
-          hint: `use [${dep.replacementGroup}] ${dep.replacementName}`,
+          hint:
+            dep.replacementGroup === normalizeGroupName(section) && dep.replacementName === option
+              ? "the sample lists this option as a deprecated name of itself: nothing to change"
+              : `use [${dep.replacementGroup}] ${dep.replacementName}`,
         });
       } else if (!group?.names.has(option)) {
         if (KNOWN_BAD_GROUPS.includes(section)) {
