@@ -34,6 +34,8 @@ export type {
   ReloadListener,
   ReloadStatus,
 } from "./reload.ts";
+export { reloadOnSignal } from "./sighup.ts";
+export type { ReloadOnSignalOptions, SignalReload } from "./sighup.ts";
 export { parseIni, parseIniDocument } from "./ini.ts";
 export type { IniDocument, IniEntry, IniSection, IniSections, ParseIniOptions } from "./ini.ts";
 export { describeLocation } from "./location.ts";
