@@ -15,7 +15,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import type { SchemaGroup } from "../lib/config/mod.ts";
+import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
@@ -31,8 +31,10 @@ export interface AppDeps {
   verify: Verifier | null;
   /** Largest request body in bytes. */
   maxBodySize: number;
-  /** Built-in config schemas by name. */
-  schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** Built-in config schemas by name (options in code, or loaded samples). */
+  schemas: Readonly<Record<string, Schema | readonly SchemaGroup[]>>;
+  /** The service's config load/reload status (`GET /v1/config/status`). */
+  configStatus?: () => ReloadStatus;
 }
 
 /** Paths served without a token. */
@@ -63,7 +65,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
 
   app.route("/", createHealthApp());
-  app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+  app.route(
+    "/v1/config",
+    createConfigApp({
+      schemas: deps.schemas,
+      ...(deps.configStatus ? { status: deps.configStatus } : {}),
+    }),
+  );
 
   app.onError(onError);
   app.notFound(notFound);

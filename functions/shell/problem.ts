@@ -67,6 +67,8 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_CONFIG_INVALID: { status: 422, title: "Invalid config values" },
   ERR_CONFIG_REQUIRED: { status: 422, title: "Required config option missing" },
   ERR_CONFIG_NO_SUCH_OPT: { status: 422, title: "Unknown config option" },
+  ERR_CONFIG_SCHEMA: { status: 422, title: "Invalid sample config data" },
+  ERR_CONFIG_INTERPOLATION: { status: 422, title: "Config value cannot be substituted" },
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */
