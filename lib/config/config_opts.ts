@@ -23,6 +23,7 @@ import {
   type Namespace,
   optKey,
   type Registered,
+  registered,
   resolveAll,
   type ResolvedValue,
 } from "./resolve.ts";
@@ -85,6 +86,9 @@ const CONFIG_SOURCE = listOpt("config_source", {
  */
 export class ConfigOpts {
   #opts = new Map<string, Registered>();
+  /** group → dest → key, for reads without building key strings. */
+  #byGroup = new Map<string, Map<string, string>>();
+  #count = 0;
   #groups = new Map<string, GroupInfo>();
   #deprecated = new Map<string, string>();
   #values = new Map<string, ResolvedValue>();
@@ -138,7 +142,10 @@ export class ConfigOpts {
   /** Removes an option. */
   unregisterOpt(opt: Opt, group = "DEFAULT"): this {
     const k = optKey(normalizeGroupName(group), opt.dest);
-    if (this.#opts.get(k)?.opt === opt) this.#opts.delete(k);
+    if (this.#opts.get(k)?.opt === opt) {
+      this.#opts.delete(k);
+      this.#byGroup.get(normalizeGroupName(group))?.delete(opt.dest);
+    }
     const info = this.#groups.get(normalizeGroupName(group));
     if (info) info.opts = info.opts.filter((o) => o !== opt);
     this.#refresh();
@@ -160,7 +167,10 @@ export class ConfigOpts {
       if (existing.opt === opt || sameOpt(existing.opt, opt)) return;
       throw new DuplicateOptError(`${g}/${opt.name}`);
     }
-    this.#opts.set(k, { group: g, opt, cli });
+    this.#opts.set(k, registered(g, opt, cli, this.#count++));
+    let byName = this.#byGroup.get(g);
+    if (!byName) this.#byGroup.set(g, byName = new Map());
+    byName.set(opt.dest, k);
     (this.#groups.get(g) as GroupInfo).opts.push(opt);
     for (const d of opt.deprecatedOpts) {
       const dk = optKey(
@@ -183,7 +193,12 @@ export class ConfigOpts {
   }
 
   #find(group: string, name: string): string | undefined {
-    const k = optKey(normalizeGroupName(group), name.replaceAll("-", "_"));
+    const direct = this.#byGroup.get(group)?.get(name);
+    if (direct !== undefined) return direct;
+    const k = optKey(
+      normalizeGroupName(group),
+      name.includes("-") ? name.replaceAll("-", "_") : name,
+    );
     if (this.#opts.has(k)) return k;
     return this.#deprecated.get(k);
   }
@@ -206,7 +221,7 @@ export class ConfigOpts {
     this.#mutableNs = undefined;
     this.#sources = [];
     this.#sourceWarnings = [];
-    this.#sources = await openSources(this, this.#drivers);
+    if (this.#drivers.length > 0) this.#sources = await openSources(this, this.#drivers);
     this.#resolve(true);
     this.#status.loadedAt = new Date();
     return this;
@@ -270,25 +285,19 @@ export class ConfigOpts {
 
   /** @internal Used while opening sources: resolves leniently, then reads. */
   sourceHost(): SourceHost {
-    const run = () => {
-      const out = resolveAll(this.#resolveInput((this.#loaded as LoadedNamespace).ns, undefined));
-      this.#values = out.values;
-      return out;
-    };
     return {
       registerOpts: (opts: readonly Opt[], group: string) => {
         this.#ensureGroup(group, {});
         for (const opt of opts) this.#add(opt, group, false);
       },
       get: (group: string, name: string) => {
-        const out = run();
-        const reg = this.#opts.get(this.#keyOrThrow(group, name)) as Registered;
-        const label = `${reg.group}/${reg.opt.name}`;
-        const err = out.errors.find((e) =>
-          !(e instanceof RequiredOptError) && (e as { option?: string }).option === label
-        );
+        // Only this option (and what it refers to) is resolved: the rest may need the sources.
+        const k = this.#keyOrThrow(group, name);
+        const input = this.#resolveInput((this.#loaded as LoadedNamespace).ns, undefined);
+        const out = resolveAll(input, [k]);
+        const err = out.errors.find((e) => !(e instanceof RequiredOptError));
         if (err) throw err;
-        return this.get(group, name);
+        return out.values.get(k)?.value;
       },
       warn: (message: string) => {
         this.#sourceWarnings.push(message);

@@ -135,7 +135,8 @@ export function splitKeyValue(line: string, file = "<string>", lineno = 0): [str
   }
   const at = colon < 0 || (equal >= 0 && equal < colon) ? equal : colon;
   let value = pyStrip(line.slice(at + 1));
-  if (value.length > 0 && value[0] === value[value.length - 1] && /^["']/.test(value)) {
+  const q = value[0];
+  if ((q === '"' || q === "'") && value[value.length - 1] === q) {
     value = value.slice(1, -1); // Python's value[1:-1]: a lone quote becomes ""
   }
   return [pyStrip(line.slice(0, at)), value];

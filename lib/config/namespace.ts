@@ -23,6 +23,8 @@ export interface FileValue {
   value: string;
   /** 1-based line of its `key = value` line. */
   line: number;
+  /** Where it is (`kind: "user"`, the file and the line). */
+  location: Location;
 }
 
 /** One parsed file: normalised section → key → values in file order. */
@@ -52,7 +54,11 @@ export function parseConfigText(file: ConfigText): ParsedFile {
     const keys = sections.get(normalizeGroupName(e.section)) as Map<string, FileValue[]>;
     let list = keys.get(e.key);
     if (!list) keys.set(e.key, list = []);
-    list.push({ value: e.value, line: e.line });
+    list.push({
+      value: e.value,
+      line: e.line,
+      location: { kind: "user", detail: file.name, line: e.line },
+    });
   }
   return { name: file.name, sections, entries: doc.entries };
 }
@@ -71,8 +77,6 @@ export interface FileHit {
   values: string[];
   /** Where the winning (newest) value is. */
   location: Location;
-  /** The names found, each with the file it was found in (for deprecation warnings). */
-  found: { name: LookupName; file: string; line: number }[];
 }
 
 /**
@@ -98,22 +102,38 @@ export function lookupFiles(
   names: readonly LookupName[],
   multi: boolean,
 ): FileHit | undefined {
-  let values: string[] = [];
+  let values: string[] | undefined;
   let location: Location | undefined;
-  const found: FileHit["found"] = [];
   for (let i = files.length - 1; i >= 0; i--) {
     const file = files[i] as ParsedFile;
     for (const n of names) {
       const list = file.sections.get(n.group)?.get(n.name);
       if (!list) continue;
-      const last = list[list.length - 1] as FileValue;
-      found.push({ name: n, file: file.name, line: last.line });
-      location ??= { kind: "user", detail: file.name, line: last.line };
-      if (!multi) return { values: [last.value], location, found };
-      values = [...list.map((v) => v.value), ...values];
+      if (!multi || !location) {
+        const last = list[list.length - 1] as FileValue;
+        location = last.location;
+        if (!multi) return { values: [last.value], location };
+      }
+      values = values ? [...list.map((v) => v.value), ...values] : list.map((v) => v.value);
     }
   }
-  return location ? { values, location, found } : undefined;
+  return location && values ? { values, location } : undefined;
+}
+
+/** The single-valued fast path of {@linkcode lookupFiles}: the winning value itself. */
+export function lookupFile(
+  files: readonly ParsedFile[],
+  names: readonly LookupName[],
+): FileValue | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const sections = (files[i] as ParsedFile).sections;
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j] as LookupName;
+      const list = sections.get(n.group)?.get(n.name);
+      if (list) return list[list.length - 1];
+    }
+  }
+  return undefined;
 }
 
 /** Every section name the files hold, normalised. */

@@ -9,25 +9,38 @@
 /** Python's `str.isspace()` set, which `strip()` with no argument removes. */
 const WS =
   "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const LEADING = new RegExp(`^[${WS}]+`);
-const TRAILING = new RegExp(`[${WS}]+$`);
 // int() and float() strip the same set but for the separators \x1c-\x1f.
 const NUM_WS = WS.replace("\\x1c-\\x20", "\\x20");
 const NUM_EDGES = new RegExp(`^[${NUM_WS}]+|[${NUM_WS}]+$`, "g");
 
+/** Whether a UTF-16 unit is in Python's whitespace set. */
+function isPyWs(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 ||
+    (c >= 0x1680 && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+      c === 0x202f || c === 0x205f || c === 0x3000));
+}
+
 /** Python's `str.strip()`. */
 export function pyStrip(s: string): string {
-  return s.replace(LEADING, "").replace(TRAILING, "");
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPyWs(s.charCodeAt(start))) start++;
+  while (end > start && isPyWs(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** Python's `str.lstrip()`. */
 export function pyLstrip(s: string): string {
-  return s.replace(LEADING, "");
+  let start = 0;
+  while (start < s.length && isPyWs(s.charCodeAt(start))) start++;
+  return start === 0 ? s : s.slice(start);
 }
 
 /** Python's `str.rstrip()`. */
 export function pyRstrip(s: string): string {
-  return s.replace(TRAILING, "");
+  let end = s.length;
+  while (end > 0 && isPyWs(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 // Python's str.isprintable() is false for these categories (space excepted).

@@ -16,14 +16,20 @@
  */
 import type { ArgEvent } from "./args.ts";
 import {
-  type ConfigError,
+  ConfigError,
   ConfigFileValueError,
   InterpolationError,
   RequiredOptError,
 } from "./errors.ts";
 import { type RefLookup, substituteValue } from "./interpolate.ts";
 import { describeLocation, type Location } from "./location.ts";
-import { lookupFiles, type LookupName, normalizeGroupName, type ParsedFile } from "./namespace.ts";
+import {
+  lookupFile,
+  lookupFiles,
+  type LookupName,
+  normalizeGroupName,
+  type ParsedFile,
+} from "./namespace.ts";
 import type { Opt } from "./opt.ts";
 import { looksSecret } from "./redact.ts";
 import type { ConfigSource } from "./source.ts";
@@ -36,6 +42,30 @@ export interface Registered {
   opt: Opt;
   /** Given on the command line too. */
   cli: boolean;
+  /** `GROUP/OPTION`, for messages. */
+  label: string;
+  /** The names files are searched for (see {@linkcode lookupNames}). */
+  names: LookupName[];
+  /** `OS_<GROUP>__<OPTION>`. */
+  envName: string;
+  /** Map key ({@linkcode optKey}). */
+  key: string;
+  /** Registration number, unique per `ConfigOpts` (indexes a resolution's memo). */
+  index: number;
+}
+
+/** A registration record, with what every resolution needs computed once. */
+export function registered(group: string, opt: Opt, cli: boolean, index: number): Registered {
+  return {
+    group,
+    opt,
+    cli,
+    label: `${group}/${opt.name}`,
+    names: lookupNames(group, opt),
+    envName: envVarName(group, opt.dest),
+    key: optKey(group, opt.dest),
+    index,
+  };
 }
 
 /** What the files, the command line and the environment say, as one snapshot. */
@@ -46,6 +76,16 @@ export interface Namespace {
   timeline: ({ kind: "file"; index: number } | Extract<ArgEvent, { kind: "opt" }>)[];
   /** The environment (empty when not used). */
   env: Readonly<Record<string, string | undefined>>;
+  /** `env` as a map, built on first use (keyed lookups of 5,000 names are faster in a Map). */
+  envMap?: Map<string, string>;
+}
+
+function envOf(ns: Namespace): Map<string, string> {
+  if (!ns.envMap) {
+    ns.envMap = new Map();
+    for (const [k, v] of Object.entries(ns.env)) if (v !== undefined) ns.envMap.set(k, v);
+  }
+  return ns.envMap;
 }
 
 /** A resolved value and where it came from. */
@@ -111,8 +151,7 @@ type Raw =
 
 /** The unconverted value a namespace (command line, environment, files) gives an option. */
 export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
-  const { group, opt } = reg;
-  const names = lookupNames(group, opt);
+  const { group, opt, names } = reg;
   let cli: Raw | undefined;
   if (reg.cli) {
     const acc: (string | boolean)[] = [];
@@ -148,8 +187,9 @@ export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
       if (opt.multi ? anyFlag : last.isFlag) return cli;
     }
   }
-  const envName = envVarName(group, opt.dest);
-  const env = ns.env[envName];
+  const envName = reg.envName;
+  const envMap = envOf(ns);
+  const env = envMap.size === 0 ? undefined : envMap.get(envName);
   if (env !== undefined) {
     return {
       kind: "text",
@@ -159,7 +199,11 @@ export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
       ...(cli ? { shadowed: cli } : {}),
     };
   }
-  const hit = lookupFiles(ns.files, names, opt.multi);
+  if (!opt.multi) {
+    const fv = lookupFile(ns.files, names);
+    return fv ? { kind: "text", value: fv.value, location: fv.location, fromNs: true } : undefined;
+  }
+  const hit = lookupFiles(ns.files, names, true);
   if (!hit) return undefined;
   return {
     kind: "text",
@@ -169,9 +213,10 @@ export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
   };
 }
 
-/** Resolves every registered option. */
-export function resolveAll(input: ResolveInput): ResolveOutput {
-  const memo = new Map<string, { value: ResolvedValue } | { error: ConfigError } | "pending">();
+/** Resolves every registered option (or only `only`, and what they refer to). */
+export function resolveAll(input: ResolveInput, only?: readonly string[]): ResolveOutput {
+  // Each option (by registration index) gets its value, its error, or PENDING while resolving.
+  const memo: (ResolvedValue | ConfigError | typeof PENDING | undefined)[] = [];
   const warnings: string[] = [];
 
   const refLookup = (outer: string): RefLookup => (group, name) => {
@@ -189,52 +234,49 @@ export function resolveAll(input: ResolveInput): ResolveOutput {
   };
 
   const valueOf = (k: string, outer: string): unknown => {
-    const r = resolve(k);
-    if ("error" in r) {
+    const r = resolve(input.opts.get(k) as Registered);
+    if (r instanceof ConfigError) {
       const reg = input.opts.get(k) as Registered;
       throw new InterpolationError(
         outer,
-        `Cannot substitute a reference in option ${outer}: it refers to ${reg.group}/${reg.opt.name}, which is invalid`,
+        `Cannot substitute a reference in option ${outer}: it refers to ${reg.label}, which is invalid`,
       );
     }
-    return r.value.value;
+    return r.value;
   };
 
-  const resolve = (k: string): { value: ResolvedValue } | { error: ConfigError } => {
-    const state = memo.get(k);
-    const reg = input.opts.get(k) as Registered;
-    const label = `${reg.group}/${reg.opt.name}`;
-    if (state === "pending") {
+  const resolve = (reg: Registered): ResolvedValue | ConfigError => {
+    const state = memo[reg.index];
+    if (state !== undefined && state !== PENDING) return state;
+    const label = reg.label;
+    if (state === PENDING) {
       throw new InterpolationError(
         label,
         `Cannot substitute references in option ${label}: they refer back to it (a cycle)`,
       );
     }
-    if (state) return state;
-    memo.set(k, "pending");
-    let result: { value: ResolvedValue } | { error: ConfigError };
+    memo[reg.index] = PENDING;
+    let result: ResolvedValue | ConfigError;
     let raw: Raw | undefined;
     try {
-      raw = rawOf(k, reg);
-      result = { value: convertRaw(reg, raw, refLookup(label)) };
+      raw = rawOf(reg.key, reg);
+      result = convertRaw(reg, raw, refLookup);
     } catch (e) {
       if (e instanceof InterpolationError) {
-        result = {
-          error: e.option === label ? e : new InterpolationError(
-            label,
-            `Cannot substitute references in option ${label}: ${e.message}`,
-          ),
-        };
+        result = e.option === label ? e : new InterpolationError(
+          label,
+          `Cannot substitute references in option ${label}: ${e.message}`,
+        );
       } else if (e instanceof TypeError || e instanceof RangeError) {
-        result = { error: valueError(reg, raw, e) };
+        result = valueError(reg, raw, e);
       } else throw e;
     }
-    memo.set(k, result);
+    memo[reg.index] = result;
     return result;
   };
 
   const rawOf = (k: string, reg: Registered): Raw | undefined => {
-    if (input.overrides.has(k)) {
+    if (input.overrides.size > 0 && input.overrides.has(k)) {
       return { kind: "typed", value: input.overrides.get(k), location: { kind: "set_override" } };
     }
     const ns = reg.opt.mutable && input.mutableNs ? input.mutableNs : input.ns;
@@ -244,73 +286,96 @@ export function resolveAll(input: ResolveInput): ResolveOutput {
       const v = source.get(reg.group, reg.opt.dest, reg.opt);
       if (v) return { kind: "text", value: v.value, location: v.location, fromNs: false };
     }
-    if (input.setDefaults.has(k)) {
+    if (input.setDefaults.size > 0 && input.setDefaults.has(k)) {
       return { kind: "typed", value: input.setDefaults.get(k), location: { kind: "set_default" } };
     }
     return undefined;
   };
 
-  for (const k of input.opts.keys()) resolve(k);
+  const regs = only ? only.map((k) => input.opts.get(k) as Registered) : [...input.opts.values()];
+  for (const reg of regs) resolve(reg);
 
   const values = new Map<string, ResolvedValue>();
   const errors: ConfigError[] = [];
-  for (const [k, reg] of input.opts) {
-    const r = memo.get(k) as { value: ResolvedValue } | { error: ConfigError };
-    if ("error" in r) {
-      errors.push(r.error);
+  for (const reg of regs) {
+    const k = reg.key;
+    const r = memo[reg.index] as ResolvedValue | ConfigError;
+    if (r instanceof ConfigError) {
+      errors.push(r);
       continue;
     }
-    values.set(k, r.value);
-    const hasFixed = input.overrides.has(k) || input.setDefaults.has(k);
-    if (reg.opt.required && !hasFixed && (r.value.value === undefined || r.value.value === null)) {
-      errors.push(new RequiredOptError(`${reg.group}/${reg.opt.name}`));
-    }
-    if (reg.opt.deprecatedForRemoval && r.value.location.kind !== "opt_default") {
-      const fromNs = ["user", "command_line"].includes(r.value.location.kind);
-      if (fromNs) {
-        const reason = reg.opt.deprecatedReason ? ` (${reg.opt.deprecatedReason})` : "";
-        warnings.push(
-          `Option "${reg.opt.dest}" from group "${reg.group}" is deprecated for removal${reason}.  Its value may be silently ignored in the future. (${
-            describeLocation(r.value.location)
-          })`,
-        );
+    values.set(k, r);
+    const { opt } = reg;
+    if (opt.required && (r.value === undefined || r.value === null)) {
+      if (!input.overrides.has(k) && !input.setDefaults.has(k)) {
+        errors.push(new RequiredOptError(reg.label));
       }
+    }
+    if (
+      opt.deprecatedForRemoval && (r.location.kind === "user" || r.location.kind === "command_line")
+    ) {
+      const reason = opt.deprecatedReason ? ` (${opt.deprecatedReason})` : "";
+      warnings.push(
+        `Option "${opt.dest}" from group "${reg.group}" is deprecated for removal${reason}.  Its value may be silently ignored in the future. (${
+          describeLocation(r.location)
+        })`,
+      );
     }
   }
   return { values, errors, warnings };
 }
 
-function convertRaw(reg: Registered, raw: Raw | undefined, lookup: RefLookup): ResolvedValue {
+const PENDING = Symbol("pending");
+
+function needsSubstitution(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("$");
+  if (Array.isArray(v)) return v.some(needsSubstitution);
+  if (v !== null && typeof v === "object") {
+    return Object.entries(v).some(([k, x]) => k.includes("$") || needsSubstitution(x));
+  }
+  return false;
+}
+
+function convertRaw(
+  reg: Registered,
+  raw: Raw | undefined,
+  lookupFor: (outer: string) => RefLookup,
+): ResolvedValue {
   const { group, opt } = reg;
+  const subst = (v: unknown, g: string) =>
+    needsSubstitution(v) ? substituteValue(v, g, opt.name, lookupFor(reg.label)) : v;
   if (raw === undefined) {
     if (opt.default === undefined || opt.default === null) {
       return { value: undefined, location: { kind: "opt_default" } };
     }
-    const subst = substituteValue(opt.default, group, opt.name, lookup);
+    const d = subst(opt.default, group);
     const value = opt.multi
-      ? (Array.isArray(subst) ? subst : [subst]).map((v) => opt.type.convert(v))
-      : opt.type.convert(subst);
+      ? (Array.isArray(d) ? d : [d]).map((v) => opt.type.convert(v))
+      : opt.type.convert(d);
     return { value: value ?? undefined, location: { kind: "opt_default" } };
   }
   if (raw.kind === "typed") {
-    return {
-      value: substituteValue(raw.value, "DEFAULT", opt.name, lookup) ?? undefined,
-      location: raw.location,
-    };
+    return { value: subst(raw.value, "DEFAULT") ?? undefined, location: raw.location };
   }
   if (raw.shadowed) {
     try {
-      convertRaw(reg, raw.shadowed, lookup);
+      convertRaw(reg, raw.shadowed, lookupFor);
     } catch (e) {
       if (e instanceof TypeError) throw new AtLocation(e.message, raw.shadowed.location);
       throw e;
     }
   }
-  const texts = Array.isArray(raw.value) ? raw.value : [raw.value];
-  const subst = texts.map((t) => substituteValue(t, group, opt.name, lookup));
-  const value = opt.multi ? subst.map((t) => opt.type.convert(t)) : opt.type.convert(subst[0]);
-  const rawText = Array.isArray(raw.value) ? raw.value.map(String) : String(raw.value);
-  return { value: value ?? undefined, location: raw.location, raw: rawText };
+  if (!Array.isArray(raw.value)) {
+    const value = opt.type.convert(subst(raw.value, group));
+    return {
+      value: value ?? undefined,
+      location: raw.location,
+      raw: typeof raw.value === "string" ? raw.value : String(raw.value),
+    };
+  }
+  const items = raw.value.map((t) => subst(t, group));
+  const value = opt.multi ? items.map((t) => opt.type.convert(t)) : opt.type.convert(items[0]);
+  return { value: value ?? undefined, location: raw.location, raw: raw.value.map(String) };
 }
 
 /** A conversion failure of a value other than the one that wins (a shadowed command-line value). */
