@@ -128,4 +128,7 @@ export type { MigrationChange, MigrationResult, MigrationWarning } from "./migra
 export { MERGED_OPTIONS } from "./migrate_merges.ts";
 export type { MergedOptions } from "./migrate_merges.ts";
 export { unifiedDiff } from "./diff.ts";
+export { formatSampleIni, sampleData } from "./sample.ts";
+export type { SampleGroup } from "./sample.ts";
+export { toYaml } from "./yaml_emit.ts";
 export type { DeprecatedName, Schema, SchemaGroup, SchemaGroupInfo } from "./schema.ts";
