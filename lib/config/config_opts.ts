@@ -9,24 +9,23 @@
  */
 import type { CliOpt } from "./args.ts";
 import { BUILTIN_DRIVERS } from "./drivers/builtin.ts";
-import { ConfigErrors, DuplicateOptError, NoSuchOptError, RequiredOptError } from "./errors.ts";
+import { ConfigErrors, NoSuchOptError, RequiredOptError } from "./errors.ts";
 import type { Location } from "./location.ts";
-import { type LoadedNamespace, loadNamespace, type LoadOptions } from "./load.ts";
-import { type ConfigText, fileSections, normalizeGroupName, parseConfigText } from "./namespace.ts";
-import { type GroupValues, listOpt, type Opt, type OptGroup, type OptGroupOptions } from "./opt.ts";
-import { pyStr } from "./py.ts";
-import { REDACTED } from "./redact.ts";
+import {
+  type LoadedNamespace,
+  loadNamespace,
+  type LoadOptions,
+  namespaceFromTexts,
+} from "./load.ts";
+import { type ConfigText, fileSections, normalizeGroupName } from "./namespace.ts";
+import { type GroupValues, listOpt, type Opt, type OptGroup } from "./opt.ts";
 import { openSources } from "./open_sources.ts";
 import type { MutateHook, ReloadEvent, ReloadListener, ReloadStatus } from "./reload.ts";
 import { reloadConfig } from "./reload_run.ts";
-import {
-  type Namespace,
-  optKey,
-  type Registered,
-  registered,
-  resolveAll,
-  type ResolvedValue,
-} from "./resolve.ts";
+import type { Namespace } from "./raw.ts";
+import { deprecationWarnings, type GroupInfo, OptRegistry, type Registered } from "./registry.ts";
+import { logOptValues, redactedValues } from "./dump.ts";
+import { resolveAll, type ResolvedValue } from "./resolve.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
 
 /** Where lib/config writes what it has to say at run time (reloads, sources). */
@@ -42,14 +41,6 @@ export interface ConfigOptsOptions {
   drivers?: readonly ConfigSourceDriver[];
   /** Defaults to the console. */
   logger?: ConfigLogger;
-}
-
-/** A registered group as {@linkcode ConfigOpts.groups} lists it. */
-export interface GroupInfo extends OptGroupOptions {
-  /** Normalised name. */
-  name: string;
-  /** Its options in registration order. */
-  opts: Opt[];
 }
 
 const CONSOLE: ConfigLogger = {
@@ -85,12 +76,7 @@ const CONFIG_SOURCE = listOpt("config_source", {
  * ```
  */
 export class ConfigOpts {
-  #opts = new Map<string, Registered>();
-  /** group → dest → key, for reads without building key strings. */
-  #byGroup = new Map<string, Map<string, string>>();
-  #count = 0;
-  #groups = new Map<string, GroupInfo>();
-  #deprecated = new Map<string, string>();
+  #registry = new OptRegistry();
   #values = new Map<string, ResolvedValue>();
   #overrides = new Map<string, unknown>();
   #setDefaults = new Map<string, unknown>();
@@ -110,101 +96,59 @@ export class ConfigOpts {
   constructor(options: ConfigOptsOptions = {}) {
     this.#drivers = options.drivers ?? BUILTIN_DRIVERS;
     this.logger = options.logger ?? CONSOLE;
-    this.#groups.set("DEFAULT", { name: "DEFAULT", opts: [] });
     this.registerOpt(CONFIG_SOURCE);
   }
 
   /** Registers a group and its options; registering the same option twice is a no-op. */
   register(group: OptGroup, options: { cli?: boolean } = {}): this {
     const { opts: _opts, name: _name, ...meta } = group;
-    this.#ensureGroup(group.name, meta);
-    for (const opt of group.opts) this.#add(opt, group.name, options.cli ?? opt.cli ?? false);
+    this.#registry.ensureGroup(group.name, meta);
+    for (const opt of group.opts) {
+      this.#registry.add(opt, group.name, options.cli ?? opt.cli ?? false);
+    }
     this.#refresh();
     return this;
   }
 
   /** Registers one option in a group (`DEFAULT` by default). */
   registerOpt(opt: Opt, group = "DEFAULT", options: { cli?: boolean } = {}): this {
-    this.#ensureGroup(group, {});
-    this.#add(opt, group, options.cli ?? opt.cli ?? false);
+    this.#registry.add(opt, group, options.cli ?? opt.cli ?? false);
     this.#refresh();
     return this;
   }
 
   /** Registers options in a group. */
   registerOpts(opts: readonly Opt[], group = "DEFAULT"): this {
-    this.#ensureGroup(group, {});
-    for (const opt of opts) this.#add(opt, group, opt.cli ?? false);
+    this.#registry.ensureGroup(group, {});
+    for (const opt of opts) this.#registry.add(opt, group, opt.cli ?? false);
     this.#refresh();
     return this;
   }
 
   /** Removes an option. */
   unregisterOpt(opt: Opt, group = "DEFAULT"): this {
-    const k = optKey(normalizeGroupName(group), opt.dest);
-    if (this.#opts.get(k)?.opt === opt) {
-      this.#opts.delete(k);
-      this.#byGroup.get(normalizeGroupName(group))?.delete(opt.dest);
-    }
-    const info = this.#groups.get(normalizeGroupName(group));
-    if (info) info.opts = info.opts.filter((o) => o !== opt);
+    this.#registry.remove(opt, group);
     this.#refresh();
     return this;
   }
 
-  #ensureGroup(name: string, meta: OptGroupOptions): void {
-    const g = normalizeGroupName(name);
-    const known = this.#groups.get(g);
-    if (!known) this.#groups.set(g, { name: g, opts: [], ...meta });
-    else Object.assign(known, Object.fromEntries(Object.entries(meta).filter(([, v]) => v)));
-  }
-
-  #add(opt: Opt, group: string, cli: boolean): void {
-    const g = normalizeGroupName(group);
-    const k = optKey(g, opt.dest);
-    const existing = this.#opts.get(k);
-    if (existing) {
-      if (existing.opt === opt || sameOpt(existing.opt, opt)) return;
-      throw new DuplicateOptError(`${g}/${opt.name}`);
-    }
-    this.#opts.set(k, registered(g, opt, cli, this.#count++));
-    let byName = this.#byGroup.get(g);
-    if (!byName) this.#byGroup.set(g, byName = new Map());
-    byName.set(opt.dest, k);
-    (this.#groups.get(g) as GroupInfo).opts.push(opt);
-    for (const d of opt.deprecatedOpts) {
-      const dk = optKey(
-        normalizeGroupName(d.group ?? g),
-        (d.name ?? opt.dest).replaceAll("-", "_"),
-      );
-      if (!this.#deprecated.has(dk)) this.#deprecated.set(dk, k);
-    }
-  }
-
   /** Every registered group with its options, in registration order. */
   groups(): GroupInfo[] {
-    return [...this.#groups.values()].map((g) => ({ ...g, opts: [...g.opts] }));
+    return [...this.#registry.groups.values()].map((g) => ({ ...g, opts: [...g.opts] }));
   }
 
   /** The registered option (deprecated names map to the new one), or undefined. */
   findOpt(group: string, name: string): Opt | undefined {
     const k = this.#find(group, name);
-    return k === undefined ? undefined : this.#opts.get(k)?.opt;
+    return k === undefined ? undefined : this.#registry.opts.get(k)?.opt;
   }
 
   #find(group: string, name: string): string | undefined {
-    const direct = this.#byGroup.get(group)?.get(name);
-    if (direct !== undefined) return direct;
-    const k = optKey(
-      normalizeGroupName(group),
-      name.includes("-") ? name.replaceAll("-", "_") : name,
-    );
-    if (this.#opts.has(k)) return k;
-    return this.#deprecated.get(k);
+    return this.#registry.find(group, name);
   }
 
   #cliOpts(): CliOpt[] {
-    return [...this.#opts.values()].filter((r) => r.cli).map((r) => ({
+    return [...this.#registry.opts.values()].filter((r) => r.cli).map((r) => ({
       group: r.group,
       opt: r.opt,
     }));
@@ -216,15 +160,9 @@ export class ConfigOpts {
    * or a file error (`ConfigFilesNotFoundError`, `ConfigFileParseError`, ...).
    */
   async load(options: LoadOptions = {}): Promise<this> {
-    this.#loadOptions = options;
-    this.#loaded = await loadNamespace(options, this.#cliOpts());
-    this.#mutableNs = undefined;
-    this.#sources = [];
-    this.#sourceWarnings = [];
+    this.#start(options, await loadNamespace(options, this.#cliOpts()));
     if (this.#drivers.length > 0) this.#sources = await openSources(this, this.#drivers);
-    this.#resolve(true);
-    this.#status.loadedAt = new Date();
-    return this;
+    return this.#finish();
   }
 
   /**
@@ -235,20 +173,19 @@ export class ConfigOpts {
     texts: readonly ConfigText[],
     options: { env?: Readonly<Record<string, string | undefined>> } = {},
   ): this {
-    this.#loadOptions = { texts, env: options.env ?? false };
-    const files = texts.map(parseConfigText);
-    this.#loaded = {
-      ns: {
-        files,
-        timeline: files.map((_, index) => ({ kind: "file", index })),
-        env: options.env ?? {},
-      },
-      files: texts.map((t) => t.name),
-      configDirs: [],
-    };
+    this.#start({ texts, env: options.env ?? false }, namespaceFromTexts(texts, options.env ?? {}));
+    return this.#finish();
+  }
+
+  #start(options: LoadOptions, loaded: LoadedNamespace): void {
+    this.#loadOptions = options;
+    this.#loaded = loaded;
     this.#mutableNs = undefined;
     this.#sources = [];
     this.#sourceWarnings = [];
+  }
+
+  #finish(): this {
     this.#resolve(true);
     this.#status.loadedAt = new Date();
     return this;
@@ -263,15 +200,19 @@ export class ConfigOpts {
     }
     this.#values = out.values;
     this.#warnings = [
-      ...new Set([...this.#deprecationWarnings(), ...out.warnings, ...this.#sourceWarnings]),
+      ...new Set([
+        ...deprecationWarnings(this.#registry, this.#loaded?.ns.files ?? []),
+        ...out.warnings,
+        ...this.#sourceWarnings,
+      ]),
     ];
   }
 
   /** Inputs for a resolution pass (used by reload too). */
   #resolveInput(ns: Namespace, mutableNs: Namespace | undefined) {
     return {
-      opts: this.#opts,
-      groups: new Set(this.#groups.keys()),
+      opts: this.#registry.opts,
+      groups: new Set(this.#registry.groups.keys()),
       overrides: this.#overrides,
       setDefaults: this.#setDefaults,
       ns,
@@ -287,8 +228,7 @@ export class ConfigOpts {
   sourceHost(): SourceHost {
     return {
       registerOpts: (opts: readonly Opt[], group: string) => {
-        this.#ensureGroup(group, {});
-        for (const opt of opts) this.#add(opt, group, false);
+        for (const opt of opts) this.#registry.add(opt, group, false);
       },
       get: (group: string, name: string) => {
         // Only this option (and what it refers to) is resolved: the rest may need the sources.
@@ -307,27 +247,6 @@ export class ConfigOpts {
     };
   }
 
-  #deprecationWarnings(): string[] {
-    const out: string[] = [];
-    const files = this.#loaded?.ns.files ?? [];
-    for (const reg of this.#opts.values()) {
-      for (const d of reg.opt.deprecatedOpts) {
-        const group = normalizeGroupName(d.group ?? reg.group);
-        const name = d.name ?? reg.opt.dest;
-        for (const f of files) {
-          const hit = f.sections.get(group)?.get(name);
-          if (!hit) continue;
-          out.push(
-            `Option "${name}" from group "${group}" is deprecated. Use option "${reg.opt.dest}" from group "${reg.group}". (${f.name}:${
-              hit[0]?.line
-            })`,
-          );
-        }
-      }
-    }
-    return out;
-  }
-
   #refresh(): void {
     if (this.#loaded) this.#resolve(true);
   }
@@ -337,7 +256,7 @@ export class ConfigOpts {
     if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
     const v = this.#values.get(k);
     if (v) return v;
-    const opt = (this.#opts.get(k) as Registered).opt;
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
     // Not loaded yet: defaults only.
     return { value: this.#setDefaults.get(k) ?? opt.default, location: { kind: "opt_default" } };
   }
@@ -368,7 +287,7 @@ export class ConfigOpts {
   /** Overrides a value above every source (converted by the option's type). */
   setOverride(group: string, name: string, value: unknown): void {
     const k = this.#keyOrThrow(group, name);
-    const opt = (this.#opts.get(k) as Registered).opt;
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
     this.#overrides.set(k, convertFixed(opt, value));
     this.#refresh();
   }
@@ -382,7 +301,7 @@ export class ConfigOpts {
   /** Replaces an option's default (converted by the option's type). */
   setDefault(group: string, name: string, value: unknown): void {
     const k = this.#keyOrThrow(group, name);
-    const opt = (this.#opts.get(k) as Registered).opt;
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
     this.#setDefaults.set(k, convertFixed(opt, value));
     this.#refresh();
   }
@@ -411,32 +330,15 @@ export class ConfigOpts {
 
   /** Every value by group, secrets shown as `****` (oslo.config's `log_opt_values`). */
   redactedValues(): Record<string, Record<string, unknown>> {
-    const out: Record<string, Record<string, unknown>> = {};
-    for (const { group, opt } of this.#opts.values()) {
-      const g = out[group] ??= {};
-      g[opt.name] = opt.secret ? REDACTED : this.get(group, opt.dest);
-    }
-    return out;
+    return redactedValues(this.#registry, (g, n) => this.get(g, n));
   }
 
   /** The lines oslo.config's `log_opt_values` writes, secrets as `****`. */
   logOptValues(): string[] {
-    const lines = ["*".repeat(80), "Configuration options gathered from:"];
-    lines.push(`command line args: ${pyStr(this.#loadOptions.args ?? [])}`);
-    lines.push(`config files: ${pyStr([...this.files])}`, "=".repeat(80));
-    const row = (label: string, reg: Registered) =>
-      `${label.padEnd(30)} = ${
-        reg.opt.secret ? REDACTED : pyStr(this.get(reg.group, reg.opt.dest) ?? null)
-      }`;
-    for (const g of this.#groups.values()) {
-      const regs = g.opts.map((o) => this.#opts.get(optKey(g.name, o.dest)) as Registered)
-        .sort((a, b) => a.opt.dest < b.opt.dest ? -1 : 1);
-      for (const reg of regs) {
-        lines.push(row(g.name === "DEFAULT" ? reg.opt.dest : `${g.name}.${reg.opt.dest}`, reg));
-      }
-    }
-    lines.push("*".repeat(80));
-    return lines;
+    return logOptValues(this.#registry, (g, n) => this.get(g, n), {
+      args: this.#loadOptions.args ?? [],
+      files: this.files,
+    });
   }
 
   /**
@@ -448,35 +350,27 @@ export class ConfigOpts {
    */
   reload(options: { texts?: LoadOptions["texts"] } = {}): Promise<ReloadEvent> {
     if (this.#reloading) return this.#reloading;
-    const run = reloadConfig(this.#reloadContext(options)).finally(() => {
-      this.#reloading = undefined;
-    });
-    this.#reloading = run;
-    return run;
-  }
-
-  #reloadContext(options: { texts?: LoadOptions["texts"] }) {
     const loadOptions = {
       ...this.#loadOptions,
       ...(options.texts ? { texts: options.texts } : {}),
     };
-    return {
+    this.#reloading = reloadConfig({
       logger: this.logger,
       hooks: this.#hooks,
       listeners: this.#listeners,
       status: this.#status,
-      opts: this.#opts,
+      opts: this.#registry.opts,
       values: () => this.#values,
       current: () => this.#loaded?.ns,
       readNamespace: async () => (await loadNamespace(loadOptions, this.#cliOpts())).ns,
-      resolve: (ns: Namespace, mutableNs: Namespace) =>
-        resolveAll(this.#resolveInput(ns, mutableNs)),
-      commit: (mutableNs: Namespace, values: Map<string, ResolvedValue>) => {
+      resolve: (ns, mutableNs) => resolveAll(this.#resolveInput(ns, mutableNs)),
+      commit: (mutableNs, values) => {
         this.#loadOptions = loadOptions;
         this.#mutableNs = mutableNs;
         this.#values = values;
       },
-    };
+    }).finally(() => this.#reloading = undefined);
+    return this.#reloading;
   }
 
   /** Registers a hook called after each successful reload with the changes; returns an unregister function. */
@@ -501,24 +395,4 @@ function convertFixed(opt: Opt, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   if (opt.multi) return (Array.isArray(value) ? value : [value]).map((v) => opt.type.convert(v));
   return opt.type.convert(value);
-}
-
-function sameOpt(a: Opt, b: Opt): boolean {
-  const view = (o: Opt) =>
-    JSON.stringify([
-      o.name,
-      o.kind,
-      o.type.typeName,
-      o.default ?? null,
-      o.help ?? null,
-      !!o.secret,
-      !!o.required,
-      !!o.mutable,
-      o.multi,
-      o.deprecatedOpts,
-      o.type.choices ?? null,
-      o.type.min ?? null,
-      o.type.max ?? null,
-    ]);
-  return view(a) === view(b);
 }

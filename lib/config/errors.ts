@@ -8,7 +8,19 @@
 import { pyRepr } from "./py.ts";
 import { looksSecret } from "./redact.ts";
 
-/** Base class of every lib/config error. */
+/**
+ * Base class of every lib/config error.
+ *
+ * @example Switch on codes, not messages
+ * ```ts
+ * import { ConfigError, ConfigOpts, intOpt, optGroup } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const conf = new ConfigOpts().register(optGroup("DEFAULT", [intOpt("n")]));
+ * assert.throws(() => conf.loadTexts([{ name: "a.conf", text: "[DEFAULT]\nn = x\n" }]), (e) =>
+ *   e instanceof ConfigError && e.code === "ERR_CONFIG_VALUE");
+ * ```
+ */
 export class ConfigError extends Error {
   /** Stable machine-readable code. */
   readonly code: string = "ERR_CONFIG";

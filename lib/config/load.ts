@@ -9,7 +9,7 @@ import { type CliOpt, parseArgs } from "./args.ts";
 import { ConfigFilesNotFoundError, ConfigFilesPermissionDeniedError } from "./errors.ts";
 import { configDirFiles, findConfigFiles, readConfigFile } from "./files.ts";
 import { type ConfigText, parseConfigText, type ParsedFile } from "./namespace.ts";
-import type { Namespace } from "./resolve.ts";
+import type { Namespace } from "./raw.ts";
 
 /** Inputs of `ConfigOpts.load`. */
 export interface LoadOptions {
@@ -96,6 +96,19 @@ export async function loadNamespace(
   if (notFound.length > 0) throw new ConfigFilesNotFoundError(notFound);
   if (denied.length > 0) throw new ConfigFilesPermissionDeniedError(denied);
   return { ns: { files, timeline, env }, files: files.map((f) => f.name), configDirs };
+}
+
+/** A namespace of in-memory texts only (no command line, no files). */
+export function namespaceFromTexts(
+  texts: readonly ConfigText[],
+  env: Readonly<Record<string, string | undefined>>,
+): LoadedNamespace {
+  const files = texts.map(parseConfigText);
+  return {
+    ns: { files, timeline: files.map((_, index) => ({ kind: "file", index })), env },
+    files: texts.map((t) => t.name),
+    configDirs: [],
+  };
 }
 
 function pick(options: LoadOptions): { project?: string; prog?: string } {

@@ -21,11 +21,12 @@
  * @module
  */
 export { ConfigOpts } from "./config_opts.ts";
-export type { ConfigLogger, ConfigOptsOptions, GroupInfo } from "./config_opts.ts";
+export type { ConfigLogger, ConfigOptsOptions } from "./config_opts.ts";
+export type { GroupInfo } from "./registry.ts";
 export type { LoadOptions } from "./load.ts";
 export { normalizeGroupName } from "./namespace.ts";
 export type { ConfigText } from "./namespace.ts";
-export { envVarName } from "./resolve.ts";
+export { envVarName } from "./registry.ts";
 export type { ResolvedValue } from "./resolve.ts";
 export type {
   ConfigChange,

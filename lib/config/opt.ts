@@ -190,7 +190,19 @@ export function makeOpt<const N extends string, T, O extends OptOptions<unknown>
   };
 }
 
-/** oslo.config's `StrOpt`. */
+/**
+ * oslo.config's `StrOpt`.
+ *
+ * @example Choices, and a deprecated name
+ * ```ts
+ * import { ConfigOpts, optGroup, strOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const g = optGroup("api", [strOpt("mode", { choices: ["a", "b"], default: "a", deprecatedName: "api_mode" })]);
+ * const conf = new ConfigOpts().register(g).loadTexts([{ name: "x", text: "[api]\napi_mode = b\n" }]);
+ * assert.equal(conf.group(g).mode, "b");
+ * ```
+ */
 export function strOpt<
   const N extends string,
   const O extends OptOptions<string> & StringTypeOptions,
@@ -201,7 +213,17 @@ export function strOpt<
   return makeOpt(name, stringType(options), options, { kind: "StrOpt" });
 }
 
-/** oslo.config's `BoolOpt`. */
+/**
+ * oslo.config's `BoolOpt`.
+ *
+ * @example oslo spellings
+ * ```ts
+ * import { boolOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(boolOpt("debug").type.convert("On"), true);
+ * ```
+ */
 export function boolOpt<const N extends string, const O extends OptOptions<boolean>>(
   name: N,
   options: O = {} as O,
@@ -209,7 +231,17 @@ export function boolOpt<const N extends string, const O extends OptOptions<boole
   return makeOpt(name, booleanType(), options, { kind: "BoolOpt" });
 }
 
-/** oslo.config's `IntOpt` (min, max, choices). */
+/**
+ * oslo.config's `IntOpt` (min, max, choices).
+ *
+ * @example Bounds are checked
+ * ```ts
+ * import { intOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => intOpt("workers", { min: 1 }).type.convert("0"), /greater than or equal to 1/);
+ * ```
+ */
 export function intOpt<
   const N extends string,
   const O extends OptOptions<number> & NumberTypeOptions,
@@ -220,7 +252,17 @@ export function intOpt<
   return makeOpt(name, integerType(options) as ConfigType<number>, options, { kind: "IntOpt" });
 }
 
-/** oslo.config's `FloatOpt` (min, max). */
+/**
+ * oslo.config's `FloatOpt` (min, max).
+ *
+ * @example Python float literals
+ * ```ts
+ * import { floatOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(floatOpt("ratio").type.convert("1e-1"), 0.1);
+ * ```
+ */
 export function floatOpt<
   const N extends string,
   const O extends OptOptions<number> & Omit<NumberTypeOptions, "choices">,
@@ -228,7 +270,17 @@ export function floatOpt<
   return makeOpt(name, floatType(options) as ConfigType<number>, options, { kind: "FloatOpt" });
 }
 
-/** oslo.config's `PortOpt` (0..65535, min, max, choices). */
+/**
+ * oslo.config's `PortOpt` (0..65535, min, max, choices).
+ *
+ * @example 0..65535
+ * ```ts
+ * import { portOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => portOpt("bind_port").type.convert("70000"));
+ * ```
+ */
 export function portOpt<
   const N extends string,
   const O extends OptOptions<number> & NumberTypeOptions,
@@ -239,7 +291,17 @@ export function portOpt<
   return makeOpt(name, portType(options) as ConfigType<number>, options, { kind: "PortOpt" });
 }
 
-/** oslo.config's `ListOpt` (items are strings unless `itemType` says otherwise). */
+/**
+ * oslo.config's `ListOpt` (items are strings unless `itemType` says otherwise).
+ *
+ * @example Typed items
+ * ```ts
+ * import { integerType, listOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(listOpt("ports", { itemType: integerType() }).type.convert("80, 443"), [80, 443]);
+ * ```
+ */
 export function listOpt<
   const N extends string,
   const O extends OptOptions<string[]> & ListTypeOptions & { itemType?: ConfigType<unknown> },
@@ -248,7 +310,17 @@ export function listOpt<
   return makeOpt(name, listType(item, options), options, { kind: "ListOpt" });
 }
 
-/** oslo.config's `DictOpt` (values are strings unless `valueType` says otherwise). */
+/**
+ * oslo.config's `DictOpt` (values are strings unless `valueType` says otherwise).
+ *
+ * @example key:value pairs
+ * ```ts
+ * import { dictOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(dictOpt("labels").type.convert("a:1, b:2"), { a: "1", b: "2" });
+ * ```
+ */
 export function dictOpt<
   const N extends string,
   const O extends
@@ -263,6 +335,19 @@ export function dictOpt<
 /**
  * oslo.config's `MultiStrOpt`: every value given, in order, across files
  * (undefined, as oslo.config's None, when none is given and there is no default).
+ *
+ * @example Every value, across files
+ * ```ts
+ * import { ConfigOpts, multiStrOpt, optGroup } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const g = optGroup("DEFAULT", [multiStrOpt("hook")]);
+ * const conf = new ConfigOpts().register(g).loadTexts([
+ *   { name: "1", text: "[DEFAULT]\nhook = a\nhook = b\n" },
+ *   { name: "2", text: "[DEFAULT]\nhook = c\n" },
+ * ]);
+ * assert.deepEqual(conf.group(g).hook, ["a", "b", "c"]);
+ * ```
  */
 export function multiStrOpt<const N extends string, const O extends OptOptions<string[]>>(
   name: N,
@@ -274,7 +359,19 @@ export function multiStrOpt<const N extends string, const O extends OptOptions<s
   }) as unknown as Opt<N, ReadType<string[], O>>;
 }
 
-/** oslo.config's `MultiOpt`: every value given, each converted by `itemType`. */
+/**
+ * oslo.config's `MultiOpt`: every value given, each converted by `itemType`.
+ *
+ * @example Typed items
+ * ```ts
+ * import { integerType, multiOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const o = multiOpt("n", integerType());
+ * assert.equal(o.multi, true);
+ * assert.equal(o.type.convert("7"), 7);
+ * ```
+ */
 export function multiOpt<const N extends string, T, const O extends OptOptions<T[]>>(
   name: N,
   itemType: ConfigType<T>,
@@ -286,7 +383,17 @@ export function multiOpt<const N extends string, T, const O extends OptOptions<T
   }) as unknown as Opt<N, ReadType<T[], O>>;
 }
 
-/** oslo.config's `IPOpt`. */
+/**
+ * oslo.config's `IPOpt`.
+ *
+ * @example One version only
+ * ```ts
+ * import { ipOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => ipOpt("my_ip", { version: 4 }).type.convert("::1"), /not an IPv4 address/);
+ * ```
+ */
 export function ipOpt<
   const N extends string,
   const O extends OptOptions<string> & { version?: IpVersion },
@@ -297,7 +404,17 @@ export function ipOpt<
   return makeOpt(name, ipAddressType(options.version), options, { kind: "IPOpt" });
 }
 
-/** oslo.config's `HostnameOpt`. */
+/**
+ * oslo.config's `HostnameOpt`.
+ *
+ * @example A trailing dot is dropped
+ * ```ts
+ * import { hostnameOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hostnameOpt("host").type.convert("db.example.org."), "db.example.org");
+ * ```
+ */
 export function hostnameOpt<const N extends string, const O extends OptOptions<string>>(
   name: N,
   options: O = {} as O,
@@ -305,7 +422,18 @@ export function hostnameOpt<const N extends string, const O extends OptOptions<s
   return makeOpt(name, hostnameType(), options, { kind: "HostnameOpt" });
 }
 
-/** oslo.config's `HostAddressOpt`. */
+/**
+ * oslo.config's `HostAddressOpt`.
+ *
+ * @example An address or a name
+ * ```ts
+ * import { hostAddressOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hostAddressOpt("bind").type.convert("10.0.0.1"), "10.0.0.1");
+ * assert.equal(hostAddressOpt("bind").type.convert("api.local"), "api.local");
+ * ```
+ */
 export function hostAddressOpt<
   const N extends string,
   const O extends OptOptions<string> & { version?: IpVersion },
@@ -313,7 +441,17 @@ export function hostAddressOpt<
   return makeOpt(name, hostAddressType(options.version), options, { kind: "HostAddressOpt" });
 }
 
-/** oslo.config's `HostDomainOpt` (a host address whose labels may hold `_`). */
+/**
+ * oslo.config's `HostDomainOpt` (a host address whose labels may hold `_`).
+ *
+ * @example Underscores allowed
+ * ```ts
+ * import { hostDomainOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hostDomainOpt("srv").type.convert("_ldap._tcp.example.org"), "_ldap._tcp.example.org");
+ * ```
+ */
 export function hostDomainOpt<
   const N extends string,
   const O extends OptOptions<string> & { version?: IpVersion },
@@ -321,7 +459,17 @@ export function hostDomainOpt<
   return makeOpt(name, hostDomainType(options.version), options, { kind: "HostDomainOpt" });
 }
 
-/** oslo.config's `URIOpt` (schemes, max length). */
+/**
+ * oslo.config's `URIOpt` (schemes, max length).
+ *
+ * @example Schemes
+ * ```ts
+ * import { uriOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => uriOpt("auth_url", { schemes: ["https"] }).type.convert("http://k/v3"), /scheme/);
+ * ```
+ */
 export function uriOpt<const N extends string, const O extends OptOptions<string> & UriTypeOptions>(
   name: N,
   options: O = {} as O,

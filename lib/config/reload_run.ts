@@ -15,13 +15,9 @@ import {
   type ReloadStatus,
   sameValue,
 } from "./reload.ts";
-import {
-  type Namespace,
-  namespaceRaw,
-  type Registered,
-  type ResolvedValue,
-  type ResolveOutput,
-} from "./resolve.ts";
+import { type Namespace, namespaceRaw } from "./raw.ts";
+import type { Registered } from "./registry.ts";
+import type { ResolvedValue, ResolveOutput } from "./resolve.ts";
 
 /** What a reload needs from its `ConfigOpts`. */
 export interface ReloadContext {

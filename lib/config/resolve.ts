@@ -14,7 +14,6 @@
  *
  * @module
  */
-import type { ArgEvent } from "./args.ts";
 import {
   ConfigError,
   ConfigFileValueError,
@@ -23,70 +22,11 @@ import {
 } from "./errors.ts";
 import { type RefLookup, substituteValue } from "./interpolate.ts";
 import { describeLocation, type Location } from "./location.ts";
-import {
-  lookupFile,
-  lookupFiles,
-  type LookupName,
-  normalizeGroupName,
-  type ParsedFile,
-} from "./namespace.ts";
-import type { Opt } from "./opt.ts";
+import { normalizeGroupName } from "./namespace.ts";
+import { type Namespace, namespaceRaw, type Raw } from "./raw.ts";
+import type { Registered } from "./registry.ts";
 import { looksSecret } from "./redact.ts";
 import type { ConfigSource } from "./source.ts";
-
-/** A registered option. */
-export interface Registered {
-  /** Normalised group. */
-  group: string;
-  /** The option. */
-  opt: Opt;
-  /** Given on the command line too. */
-  cli: boolean;
-  /** `GROUP/OPTION`, for messages. */
-  label: string;
-  /** The names files are searched for (see {@linkcode lookupNames}). */
-  names: LookupName[];
-  /** `OS_<GROUP>__<OPTION>`. */
-  envName: string;
-  /** Map key ({@linkcode optKey}). */
-  key: string;
-  /** Registration number, unique per `ConfigOpts` (indexes a resolution's memo). */
-  index: number;
-}
-
-/** A registration record, with what every resolution needs computed once. */
-export function registered(group: string, opt: Opt, cli: boolean, index: number): Registered {
-  return {
-    group,
-    opt,
-    cli,
-    label: `${group}/${opt.name}`,
-    names: lookupNames(group, opt),
-    envName: envVarName(group, opt.dest),
-    key: optKey(group, opt.dest),
-    index,
-  };
-}
-
-/** What the files, the command line and the environment say, as one snapshot. */
-export interface Namespace {
-  /** Parsed files, oldest first. */
-  files: ParsedFile[];
-  /** Argv order: file loads (by index into `files`) and command-line values. */
-  timeline: ({ kind: "file"; index: number } | Extract<ArgEvent, { kind: "opt" }>)[];
-  /** The environment (empty when not used). */
-  env: Readonly<Record<string, string | undefined>>;
-  /** `env` as a map, built on first use (keyed lookups of 5,000 names are faster in a Map). */
-  envMap?: Map<string, string>;
-}
-
-function envOf(ns: Namespace): Map<string, string> {
-  if (!ns.envMap) {
-    ns.envMap = new Map();
-    for (const [k, v] of Object.entries(ns.env)) if (v !== undefined) ns.envMap.set(k, v);
-  }
-  return ns.envMap;
-}
 
 /** A resolved value and where it came from. */
 export interface ResolvedValue {
@@ -118,99 +58,6 @@ export interface ResolveOutput {
   values: Map<string, ResolvedValue>;
   errors: ConfigError[];
   warnings: string[];
-}
-
-/** Map key of an option. */
-export const optKey = (group: string, dest: string) => `${group}\u0000${dest}`;
-
-/** Environment variable oslo.config reads for an option: `OS_<GROUP>__<OPTION>`. */
-export function envVarName(group: string, name: string): string {
-  return `OS_${group.toUpperCase()}__${name.replaceAll("-", "_").toUpperCase()}`;
-}
-
-/** The (group, name) pairs files are searched for: the option's own, then its aliases. */
-export function lookupNames(group: string, opt: Opt): LookupName[] {
-  const names: LookupName[] = [{ group, name: opt.dest }];
-  for (const d of opt.deprecatedOpts) {
-    if (d.name === undefined && d.group === undefined) continue;
-    names.push({ group: normalizeGroupName(d.group ?? group), name: d.name ?? opt.dest });
-  }
-  return names;
-}
-
-type Raw =
-  | { kind: "typed"; value: unknown; location: Location }
-  | {
-    kind: "text";
-    value: string | boolean | (string | boolean)[];
-    location: Location;
-    fromNs: boolean;
-    /** A command-line option's file value that the environment shadows: still checked, as oslo does. */
-    shadowed?: Raw;
-  };
-
-/** The unconverted value a namespace (command line, environment, files) gives an option. */
-export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
-  const { group, opt, names } = reg;
-  let cli: Raw | undefined;
-  if (reg.cli) {
-    const acc: (string | boolean)[] = [];
-    let last: { value: string | boolean; location: Location; isFlag: boolean } | undefined;
-    let anyFlag = false;
-    for (const ev of ns.timeline) {
-      if (ev.kind === "file") {
-        const hit = lookupFiles([ns.files[ev.index] as ParsedFile], names, opt.multi);
-        if (!hit) continue;
-        acc.push(...hit.values);
-        last = {
-          value: hit.values[hit.values.length - 1] as string,
-          location: hit.location,
-          isFlag: false,
-        };
-      } else if (ev.group === group && ev.dest === opt.dest) {
-        acc.push(ev.value);
-        anyFlag = true;
-        last = {
-          value: ev.value,
-          location: { kind: "command_line", detail: ev.flag },
-          isFlag: true,
-        };
-      }
-    }
-    if (last) {
-      cli = {
-        kind: "text",
-        value: opt.multi ? acc : last.value,
-        location: last.location,
-        fromNs: true,
-      };
-      if (opt.multi ? anyFlag : last.isFlag) return cli;
-    }
-  }
-  const envName = reg.envName;
-  const envMap = envOf(ns);
-  const env = envMap.size === 0 ? undefined : envMap.get(envName);
-  if (env !== undefined) {
-    return {
-      kind: "text",
-      value: opt.multi ? [env] : env,
-      location: { kind: "environment", detail: envName },
-      fromNs: true,
-      ...(cli ? { shadowed: cli } : {}),
-    };
-  }
-  if (!opt.multi) {
-    const fv = lookupFile(ns.files, names);
-    return fv ? { kind: "text", value: fv.value, location: fv.location, fromNs: true } : undefined;
-  }
-  const hit = lookupFiles(ns.files, names, true);
-  if (!hit) return undefined;
-  return {
-    kind: "text",
-    value: opt.multi ? hit.values : hit.values[0] as string,
-    location: hit.location,
-    fromNs: true,
-  };
 }
 
 /** Resolves every registered option (or only `only`, and what they refer to). */

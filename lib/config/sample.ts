@@ -31,7 +31,20 @@ function deprecatedOf(opt: Opt, group: string): { group: string; name: string }[
     .map((d) => ({ group: d.group ?? group, name: d.name ?? opt.name }));
 }
 
-/** oslo-config-generator's machine-readable data (`_generate_machine_readable_data`). */
+/**
+ * oslo-config-generator's machine-readable data (`_generate_machine_readable_data`).
+ *
+ * @example The machine-readable form
+ * ```ts
+ * import { intOpt, optGroup, sampleData } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const data = sampleData([optGroup("api", [intOpt("workers", { default: 2, min: 1 })])]) as {
+ *   options: { api: { opts: { name: string; type: string; min: number }[] } };
+ * };
+ * assert.deepEqual(data.options.api.opts.map((o) => [o.name, o.type, o.min]), [["workers", "integer value", 1]]);
+ * ```
+ */
 export function sampleData(
   groups: readonly SampleGroup[],
   options: { namespace?: string; generatorOptions?: Record<string, unknown> } = {},

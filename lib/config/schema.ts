@@ -79,7 +79,18 @@ export class SchemaError extends ConfigError {
   }
 }
 
-/** Builds a schema from groups registered in code; deprecated names come from each option. */
+/**
+ * Builds a schema from groups registered in code; deprecated names come from each option.
+ *
+ * @example Deprecated names come from the options
+ * ```ts
+ * import { optGroup, schemaFromGroups, strOpt } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = schemaFromGroups([optGroup("db", [strOpt("connection", { deprecatedName: "sql", deprecatedGroup: "DEFAULT" })])]);
+ * assert.deepEqual(s.deprecated.get("DEFAULT"), [{ name: "sql", replacementName: "connection", replacementGroup: "db" }]);
+ * ```
+ */
 export function schemaFromGroups(groups: readonly SchemaGroup[]): Schema {
   const schema: Schema = { groups: new Map(), deprecated: new Map() };
   for (const g of groups) {
@@ -192,7 +203,18 @@ function lenient(type: ConfigType<unknown>, e: Entry): ConfigType<unknown> {
   }
 }
 
-/** Reads the generator's YAML (fast path) or JSON, falling back to a general YAML parser. */
+/**
+ * Reads the generator's YAML (fast path) or JSON, falling back to a general YAML parser.
+ *
+ * @example JSON or YAML
+ * ```ts
+ * import { parseSampleData } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(await parseSampleData('{"options": {}}'), { options: {} });
+ * assert.deepEqual(await parseSampleData("options: {}\n"), { options: {} });
+ * ```
+ */
 export async function parseSampleData(text: string): Promise<unknown> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{")) {

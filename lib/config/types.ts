@@ -216,19 +216,51 @@ function numberType(
   };
 }
 
-/** oslo.config's `Integer`: blank text converts to `null`, as oslo.config gives None. */
+/**
+ * oslo.config's `Integer`: blank text converts to `null`, as oslo.config gives None.
+ *
+ * @example Blank text is None
+ * ```ts
+ * import { integerType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(integerType().convert(" "), null);
+ * assert.equal(integerType({ choices: [1, 2] }).convert("2"), 2);
+ * ```
+ */
 export function integerType(options: NumberTypeOptions = {}): ConfigType<number | null> {
   return numberType("int", options, "integer value");
 }
 
-/** oslo.config's `Float` (no choices). */
+/**
+ * oslo.config's `Float` (no choices).
+ *
+ * @example inf and nan too
+ * ```ts
+ * import { floatType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(floatType().convert("-inf"), -Infinity);
+ * ```
+ */
 export function floatType(
   options: Omit<NumberTypeOptions, "choices"> = {},
 ): ConfigType<number | null> {
   return numberType("float", options, "floating point value");
 }
 
-/** oslo.config's `Port`: an integer within 0..65535 (`PortOpt` names it `port value`). */
+/**
+ * oslo.config's `Port`: an integer within 0..65535 (`PortOpt` names it `port value`).
+ *
+ * @example Custom bounds inside 0..65535
+ * ```ts
+ * import { portType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(portType({ min: 1024 }).convert("8080"), 8080);
+ * assert.throws(() => portType({ min: 1024 }).convert("80"));
+ * ```
+ */
 export function portType(options: NumberTypeOptions = {}): ConfigType<number | null> {
   const min = options.min ?? 0;
   const max = options.max ?? 65535;

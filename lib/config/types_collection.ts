@@ -136,7 +136,17 @@ export function dictType<T = string>(
   };
 }
 
-/** oslo.config's `MultiString`: the item type of `MultiStrOpt` (samples show `['']` when empty). */
+/**
+ * oslo.config's `MultiString`: the item type of `MultiStrOpt` (samples show `['']` when empty).
+ *
+ * @example Its type name
+ * ```ts
+ * import { multiStringType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(multiStringType().typeName, "multi valued");
+ * ```
+ */
 export function multiStringType(typeName = "multi valued"): ConfigType<string> {
   return { ...stringType({ typeName }), format: quoteEdgeSpace };
 }

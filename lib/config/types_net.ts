@@ -89,7 +89,17 @@ export function hostnameType(typeName = "hostname value"): ConfigType<string> {
   };
 }
 
-/** oslo.config's `HostAddress` (an IP address or a hostname). */
+/**
+ * oslo.config's `HostAddress` (an IP address or a hostname).
+ *
+ * @example Not a valid name or address
+ * ```ts
+ * import { hostAddressType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => hostAddressType().convert("a_b.com"), /not a valid host address/);
+ * ```
+ */
 export function hostAddressType(
   version?: IpVersion,
   typeName = "host address value",
@@ -114,7 +124,17 @@ export function hostAddressType(
   };
 }
 
-/** oslo.config's `HostDomain`: a `HostAddress` whose labels may also hold `_`. */
+/**
+ * oslo.config's `HostDomain`: a `HostAddress` whose labels may also hold `_`.
+ *
+ * @example Like HostAddress, with underscores
+ * ```ts
+ * import { hostDomainType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(hostDomainType().convert("a_b.com"), "a_b.com");
+ * ```
+ */
 export function hostDomainType(
   version?: IpVersion,
   typeName = "host domain value",

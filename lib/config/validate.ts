@@ -337,7 +337,19 @@ function checkDefaults(sections: RawSections, s: Schema, options: ValidateOption
   return out;
 }
 
-/** oslo-config-validator's exit status for these findings (1 also for value errors). */
+/**
+ * oslo-config-validator's exit status for these findings (1 also for value errors).
+ *
+ * @example Warnings fail only with fatalWarnings
+ * ```ts
+ * import { exitStatus, type Finding } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const warning = { severity: "warning" } as Finding;
+ * assert.equal(exitStatus([warning]), 0);
+ * assert.equal(exitStatus([warning], { fatalWarnings: true }), 1);
+ * ```
+ */
 export function exitStatus(
   findings: readonly Finding[],
   options: { fatalWarnings?: boolean } = {},

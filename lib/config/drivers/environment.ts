@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { envVarName } from "../resolve.ts";
+import { envVarName } from "../registry.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "../source.ts";
 
 /** The `environment` driver. */
