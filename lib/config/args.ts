@@ -60,7 +60,7 @@ function flagsOf(cli: CliOpt): { flag: string; value?: boolean }[] {
  *
  * @example Flags in argv order
  * ```ts
- * import { boolOpt, strOpt } from "./opt.ts";
+ * import { boolOpt, strOpt } from "./opt_scalar.ts";
  * import { parseArgs } from "./args.ts";
  * import assert from "node:assert/strict";
  *

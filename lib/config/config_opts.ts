@@ -18,7 +18,8 @@ import {
   namespaceFromTexts,
 } from "./load.ts";
 import { type ConfigText, fileSections, normalizeGroupName } from "./namespace.ts";
-import { type GroupValues, listOpt, type Opt, type OptGroup } from "./opt.ts";
+import { type GroupValues, type Opt, type OptGroup } from "./opt.ts";
+import { listOpt } from "./opt_compound.ts";
 import { openSources } from "./open_sources.ts";
 import type { MutateHook, ReloadEvent, ReloadListener, ReloadStatus } from "./reload.ts";
 import { reloadConfig } from "./reload_run.ts";

@@ -41,24 +41,10 @@ export { parseIni, parseIniDocument } from "./ini.ts";
 export type { IniDocument, IniEntry, IniSection, IniSections, ParseIniOptions } from "./ini.ts";
 export { describeLocation } from "./location.ts";
 export type { Location, LocationKind } from "./location.ts";
-export {
-  boolOpt,
-  dictOpt,
-  floatOpt,
-  hostAddressOpt,
-  hostDomainOpt,
-  hostnameOpt,
-  intOpt,
-  ipOpt,
-  listOpt,
-  makeOpt,
-  multiOpt,
-  multiStrOpt,
-  optGroup,
-  portOpt,
-  strOpt,
-  uriOpt,
-} from "./opt.ts";
+export { makeOpt, optGroup } from "./opt.ts";
+export { boolOpt, floatOpt, intOpt, portOpt, strOpt } from "./opt_scalar.ts";
+export { dictOpt, listOpt, multiOpt, multiStrOpt } from "./opt_compound.ts";
+export { hostAddressOpt, hostDomainOpt, hostnameOpt, ipOpt, uriOpt } from "./opt_net.ts";
 export type {
   DeprecatedOpt,
   GroupValues,

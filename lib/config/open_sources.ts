@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { strOpt } from "./opt.ts";
+import { strOpt } from "./opt_scalar.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
 
 /** Opens every source listed in `[DEFAULT] config_source`, in order. */

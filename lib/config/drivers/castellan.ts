@@ -27,7 +27,7 @@
  */
 import { ConfigSourceError } from "../errors.ts";
 import { normalizeGroupName, parseConfigText, type ParsedFile } from "../namespace.ts";
-import { strOpt } from "../opt.ts";
+import { strOpt } from "../opt_scalar.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "../source.ts";
 import { displayUri, tlsClient } from "./remote_file.ts";
 

@@ -17,7 +17,8 @@
  */
 import { ConfigSourceError } from "../errors.ts";
 import { lookupFiles, parseConfigText } from "../namespace.ts";
-import { strOpt, uriOpt } from "../opt.ts";
+import { strOpt } from "../opt_scalar.ts";
+import { uriOpt } from "../opt_net.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "../source.ts";
 import { readPemBundle, splitPem } from "./pem.ts";
 

@@ -18,7 +18,7 @@
  */
 import { ConfigSourceError } from "../errors.ts";
 import { normalizeGroupName, parseConfigText } from "../namespace.ts";
-import { boolOpt, strOpt } from "../opt.ts";
+import { boolOpt, strOpt } from "../opt_scalar.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "../source.ts";
 
 const OPTS = [
