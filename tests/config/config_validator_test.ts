@@ -210,3 +210,27 @@ Deno.test("main() prints help and exits 0 without arguments, 2 on an unknown fla
   assert.equal(bad.rc, 2);
   assert.match(bad.lines.join("\n"), /did you mean --input-file\?/);
 });
+
+Deno.test({
+  name: "main() reads its own options from --config-file, as oslo-config-validator does",
+  ignore: !available,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/input.conf`, "[DEFAULT]\npolicy_file = p.json\n");
+      await Deno.writeTextFile(
+        `${dir}/validator.conf`,
+        `[DEFAULT]\ninput_file = ${dir}/input.conf\nopt_data = ${SAMPLE}\nfatal_warnings = true\n`,
+      );
+      const args = ["--config-file", `${dir}/validator.conf`];
+      const oslo = await new Deno.Command("oslo-config-validator", { args, stderr: "null" })
+        .output();
+      const ours = await runOurs(args);
+      assert.equal(oslo.code, 1);
+      assert.equal(ours.rc, oslo.code);
+      assert.equal(ours.lines[0], "WARNING:root:Deprecated opt DEFAULT/policy_file found");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
