@@ -15,7 +15,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import type { SchemaGroup } from "../lib/config/mod.ts";
+import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
 import { createLimitApp, type LimitAppDeps } from "./limit.ts";
@@ -32,8 +32,10 @@ export interface AppDeps {
   verify: Verifier | null;
   /** Largest request body in bytes. */
   maxBodySize: number;
-  /** Built-in config schemas by name. */
-  schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** Built-in config schemas by name (options in code, or loaded samples). */
+  schemas: Readonly<Record<string, Schema | readonly SchemaGroup[]>>;
+  /** The service's config load/reload status (`GET /v1/config/status`). */
+  configStatus?: () => ReloadStatus;
   /** Limits: enforcer, usage store, policy check (`/v1/limits` is mounted when given). */
   limits?: LimitAppDeps;
 }
@@ -66,7 +68,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
 
   app.route("/", createHealthApp());
-  app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+  app.route(
+    "/v1/config",
+    createConfigApp({
+      schemas: deps.schemas,
+      ...(deps.configStatus ? { status: deps.configStatus } : {}),
+    }),
+  );
   if (deps.limits) app.route("/v1/limits", createLimitApp(deps.limits));
 
   app.onError(onError);

@@ -79,6 +79,8 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_LIMIT_KEYSTONE: { status: 503, title: "Keystone unavailable" },
   ERR_LIMIT_STORE: { status: 503, title: "Usage store unavailable" },
   ERR_LIMIT: { status: 500, title: "Limit error" },
+  ERR_CONFIG_SCHEMA: { status: 422, title: "Invalid sample config data" },
+  ERR_CONFIG_INTERPOLATION: { status: 422, title: "Config value cannot be substituted" },
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */

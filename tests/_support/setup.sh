@@ -6,6 +6,8 @@ set -euo pipefail
 # command-to-check  debian-package  (a check is a command name or a python module "py:mod")
 needs=(
   "nats-server nats-server"
+  "py:oslo_config python3-oslo.config"
+  "py:barbican python3-barbican"
   "py:oslo_limit python3-oslo.limit"
   "py:keystone python3-keystone"
   "uwsgi uwsgi-core"
