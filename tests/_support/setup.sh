@@ -6,6 +6,10 @@ set -euo pipefail
 # command-to-check  debian-package  (a check is a command name or a python module "py:mod")
 needs=(
   "nats-server nats-server"
+  "py:oslo_policy python3-oslo.policy"
+  "py:keystone python3-keystone"
+  "wat2wasm wabt"
+  "wrk wrk"
 )
 
 missing=()
