@@ -85,13 +85,15 @@ export class RoleCheck extends KindCheck {
     else if (typeof roles === "string") list = [...roles];
     else if (roles !== null && typeof roles === "object") list = Object.keys(roles);
     else throw new CheckError(`Cannot check "${this}": creds roles is a ${typeName(roles)}`);
+    // Python lowers every role before looking: a non-string role fails even after a match.
+    let found = false;
     for (const r of list) {
       if (typeof r !== "string") {
         throw new CheckError(`Cannot check "${this}": a role is a ${typeName(r)}, not a string`);
       }
-      if (r === want || r.toLowerCase() === want) return true;
+      if (!found && (r === want || r.toLowerCase() === want)) found = true;
     }
-    return false;
+    return found;
   }
 }
 

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { CheckError } from "./errors.ts";
 
 /** What the operation acts on: flat keys (`target.user.id`), as oslo.policy sees it. */
 export type Target = Readonly<Record<string, unknown>>;
@@ -48,6 +49,27 @@ export class FalseCheck extends Check {
   }
   toString(): string {
     return "!";
+  }
+}
+
+/**
+ * What oslo.policy makes of a rule that parses to a bare word (`'foo'`,
+ * `AND`): the word itself, not a check, so evaluating it raises. Here it
+ * throws {@linkcode CheckError}, which denies the whole decision however deep
+ * it is (`not rule:x` does not turn it into an allow). Prints as the word, as
+ * `str()` does in oslo.policy.
+ */
+export class UnevaluableCheck extends Check {
+  constructor(readonly word: string) {
+    super();
+  }
+  evaluate(): Decision {
+    throw new CheckError(
+      `Cannot evaluate the rule "${this.word}": it parses to a bare word, not a check`,
+    );
+  }
+  toString(): string {
+    return this.word;
   }
 }
 

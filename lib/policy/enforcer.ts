@@ -234,7 +234,15 @@ export class Enforcer {
   async authorize(rule: string, target: Target = {}, creds: Creds = {}): Promise<true> {
     await this.#ensure()?.catch(() => {});
     if (!this.#registered.has(rule)) throw new PolicyNotRegistered(rule);
-    const allowed = await this.#settle(this.#decide(rule, target, creds, true), rule);
+    let decision: Decision;
+    try {
+      decision = this.#decide(rule, target, creds, true);
+    } catch (e) {
+      if (e instanceof InvalidScope || e instanceof InvalidContextObject) throw e;
+      this.#warnOnce(`Denied ${rule}: ${(e as Error).message}`);
+      decision = false;
+    }
+    const allowed = await this.#settle(decision, rule);
     if (!allowed) throw new PolicyNotAuthorized(rule);
     return true;
   }

@@ -31,6 +31,7 @@ export {
   NotCheck,
   OrCheck,
   TrueCheck,
+  UnevaluableCheck,
 } from "./checks.ts";
 export type { Creds, Decision, EvalContext, Target } from "./checks.ts";
 export { GenericCheck, RoleCheck, RuleCheck } from "./builtin_checks.ts";

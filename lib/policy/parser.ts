@@ -9,7 +9,15 @@
  *
  * @module
  */
-import { AndCheck, type Check, FalseCheck, NotCheck, OrCheck, TrueCheck } from "./checks.ts";
+import {
+  AndCheck,
+  type Check,
+  FalseCheck,
+  NotCheck,
+  OrCheck,
+  TrueCheck,
+  UnevaluableCheck,
+} from "./checks.ts";
 import { CheckRegistry, type WarnFn } from "./registry.ts";
 import { tokenize } from "./tokenizer.ts";
 
@@ -131,6 +139,10 @@ function parseTextRule(rule: string, registry: CheckRegistry, warn?: WarnFn): Ch
   }
   const result = state.result;
   if (result) return result;
+  if (state.values.length === 1) {
+    warn?.(`Failed to understand rule ${rule}: it is a bare word, not a check; it denies`);
+    return new UnevaluableCheck(String(state.values[0]));
+  }
   warn?.(`Failed to understand rule ${rule}: it does not reduce to one check`);
   return new FalseCheck();
 }

@@ -10,8 +10,8 @@ import { InvalidRuleDefault } from "./errors.ts";
 export interface Operation {
   /** URL path, `/v3/users/{user_id}`. */
   path: string;
-  /** HTTP method. */
-  method: string;
+  /** HTTP method (Keystone gives some as a list: `["HEAD", "GET"]`). */
+  method: string | readonly string[];
 }
 
 /** The rule a default replaces (oslo.policy's `DeprecatedRule`). */
@@ -103,10 +103,10 @@ export function validateRuleDefault(d: RuleDefault): void {
       throw new InvalidRuleDefault(`${d.name}: Operations list must not be empty`);
     }
     for (const op of d.operations) {
-      if (typeof op?.path !== "string") {
+      if (op?.path === undefined) {
         throw new InvalidRuleDefault(`${d.name}: Operation must contain a path`);
       }
-      if (typeof op.method !== "string") {
+      if (op.method === undefined) {
         throw new InvalidRuleDefault(`${d.name}: Operation must contain a method`);
       }
       if (Object.keys(op).length > 2) {

@@ -7,7 +7,7 @@
  * @module
  */
 import { RuleCheck } from "./builtin_checks.ts";
-import { AndCheck, type Check, type EvalContext, OrCheck } from "./checks.ts";
+import { AndCheck, type Check, type EvalContext, OrCheck, UnevaluableCheck } from "./checks.ts";
 import { parseRule } from "./parser.ts";
 import type { PolicyFile } from "./policy_file.ts";
 import { pyStringRepr } from "./py_str.ts";
@@ -102,8 +102,14 @@ function handleDeprecated(
   if (dep.name !== d.name && fileRules.has(dep.name)) {
     options.warn(deprecatedMessage(reg));
     const old = fileRules.get(dep.name)!;
-    // oslo.policy compares the check objects by identity here, which never matches.
-    if (String(old.check) !== `rule:${d.name}` && !fileRules.has(d.name)) return old.check;
+    // oslo.policy compares the check objects with `!=`: by identity, which never matches,
+    // except for two bare words (Python strings), which compare by value.
+    const same = old.check instanceof UnevaluableCheck &&
+      reg.deprecatedCheck instanceof UnevaluableCheck &&
+      old.check.word === reg.deprecatedCheck.word;
+    if (!same && String(old.check) !== `rule:${d.name}` && !fileRules.has(d.name)) {
+      return old.check;
+    }
   }
   if (!options.enforceNewDefaults && dep.checkStr !== d.checkStr && !fileRules.has(d.name)) {
     options.warn(deprecatedMessage(reg));

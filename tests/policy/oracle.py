@@ -5,10 +5,11 @@ Reads one JSON document on stdin, {"cases": [...]}, and writes {"results": [...]
 one result per case, in order. Run with /usr/bin/python3 (the interpreter that sees Debian's
 oslo packages). Case kinds ("op"):
 
-- parse:   {"rule"}                                   -> {"str"} (a raw-string parse result is "!")
+- parse:   {"rule"}                                   -> {"str"}
 - format:  {"fmt", "target"}                          -> {"value"} or {"error": ExceptionName}
 - kind:    {"kind"}                                   -> {"type": literal|path|error, "str"?}
 - enforce: {"policy"?: text, "dirs"?: [[{name:text}]], "defaults"?: [RuleDefault],
+            "namespace"?: a service whose registered defaults to load (keystone),
             "conf"?: {enforce_scope, enforce_new_defaults, policy_default_rule},
             "checks": [{"rule", "target", "creds"}]}
            -> {"rules": {name: str(check)}, "check_rules": bool,
@@ -62,8 +63,7 @@ def outcome(fn):
 
 
 def op_parse(case):
-    c = _parser.parse_rule(case["rule"])
-    return {"str": "!" if isinstance(c, str) else str(c)}
+    return {"str": str(_parser.parse_rule(case["rule"]))}
 
 
 def op_format(case):
@@ -105,6 +105,9 @@ def op_enforce(case, tmp):
             f.write(case["policy"])
     enforcer = policy.Enforcer(conf, policy_file=path)
     enforcer.register_defaults([rule_default(d) for d in case.get("defaults", [])])
+    if case.get("namespace"):
+        ns = case["namespace"]
+        enforcer.register_defaults(generator.get_policies_dict([ns])[ns])
     enforcer.load_rules()
     decisions = []
     for chk in case.get("checks", []):
@@ -116,7 +119,7 @@ def op_enforce(case, tmp):
             return "ok"
         a = outcome(auth)
         decisions.append({"enforce": e, "authorize": a.replace("error:", "")})
-    rules = {k: ("!" if isinstance(v, str) else str(v)) for k, v in enforcer.rules.items()}
+    rules = {k: str(v) for k, v in enforcer.rules.items()}
     return {"rules": rules, "check_rules": enforcer.check_rules(), "decisions": decisions}
 
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   AndCheck,
   type Check,
+  CheckError,
   FalseCheck,
   GenericCheck,
   NotCheck,
@@ -11,6 +12,7 @@ import {
   REDUCTIONS,
   type Symbol,
   TrueCheck,
+  UnevaluableCheck,
 } from "../../lib/policy/mod.ts";
 
 const c = (text: string) =>
@@ -137,23 +139,30 @@ Deno.test("parseRule() text round-trips through String()", () => {
 });
 
 Deno.test("parseRule() fails closed with a warning on what does not reduce", () => {
-  for (
-    const rule of [
-      "a:1 or",
-      "(a:1",
-      "a:1)",
-      "noColon",
-      "a:1 b:2",
-      "a:1 and 'foo'",
-      "'foo'",
-      "AND",
-      "   ",
-    ]
-  ) {
+  for (const rule of ["a:1 or", "(a:1", "a:1)", "noColon", "a:1 b:2", "a:1 and 'foo'", "   "]) {
     const warnings: string[] = [];
     const check = parseRule(rule, { warn: (w) => warnings.push(w) });
     assert.ok(check instanceof FalseCheck, rule);
     assert.match(warnings.join("\n"), /Failed to understand rule/, rule);
+  }
+});
+
+Deno.test("parseRule() makes a bare word a check that throws, printing the word as oslo.policy does", () => {
+  for (const [rule, word] of [["'foo'", "foo"], ["AND", "AND"], ["not", "not"]]) {
+    const warnings: string[] = [];
+    const check = parseRule(rule!, { warn: (w) => warnings.push(w) });
+    assert.ok(check instanceof UnevaluableCheck, rule);
+    assert.equal(String(check), word);
+    assert.match(warnings.join("\n"), /bare word/);
+    assert.throws(
+      () =>
+        (check as Check).evaluate({}, {}, {
+          rule: () => undefined,
+          currentRule: null,
+          services: {},
+        }, 0),
+      CheckError,
+    );
   }
 });
 
