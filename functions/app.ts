@@ -18,6 +18,8 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
+import { createPolicyApp } from "./policy.ts";
+import { Enforcer } from "../lib/policy/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
@@ -33,6 +35,8 @@ export interface AppDeps {
   maxBodySize: number;
   /** Built-in config schemas by name. */
   schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** The service's policy enforcer (built once from [oslo_policy]); denies everything if absent. */
+  policy?: Enforcer;
 }
 
 /** Paths served without a token. */
@@ -64,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", createHealthApp());
   app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+  app.route("/v1/policy", createPolicyApp({ enforcer: deps.policy ?? new Enforcer({}) }));
 
   app.onError(onError);
   app.notFound(notFound);

@@ -5,6 +5,7 @@
  * @module
  */
 import { boolOpt, dictOpt, intOpt, listOpt, optGroup, strOpt, uriOpt } from "../lib/config/mod.ts";
+import { POLICY_OPTS } from "../lib/policy/mod.ts";
 
 /** `[DEFAULT]`: process-wide switches. */
 export const DEFAULT_OPTS = optGroup("DEFAULT", [
@@ -57,4 +58,4 @@ export const AUTH_OPTS = optGroup("auth", [
 ]);
 
 /** Every group the service registers, in sample order. */
-export const SERVICE_GROUPS = [DEFAULT_OPTS, MIDDLEWARE_OPTS, AUTH_OPTS] as const;
+export const SERVICE_GROUPS = [DEFAULT_OPTS, MIDDLEWARE_OPTS, AUTH_OPTS, POLICY_OPTS] as const;

@@ -8,6 +8,7 @@ import { ConfigOpts, type ConfigText } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
 import { AUTH_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
+import { createServiceEnforcer } from "./service_policy.ts";
 import type { Hono } from "hono";
 
 /** Inputs of {@linkcode createService}. */
@@ -94,11 +95,14 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
+  const policy = await createServiceEnforcer(conf, { dev, warnings });
   const app = createApp({
     verify,
     maxBodySize: conf.group(MIDDLEWARE_OPTS).max_request_body_size,
     schemas: { "oslo-edge": conf.groups() },
+    policy: policy.enforcer,
   });
+  await policy.finish();
   return { app, conf, warnings };
 }
 

@@ -145,7 +145,8 @@ export class Enforcer {
           services: options.services ?? {},
           warn,
         }),
-      onWarning,
+      // Load warnings recur on every reload: tell each once, as Python's warnings module does.
+      onWarning: (m) => this.#warnOnce(m),
     });
     this.registerDefaults(options.defaults ?? []);
   }
