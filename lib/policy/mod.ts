@@ -67,3 +67,8 @@ export { enforcerFromConfig, findPolicyPath } from "./from_config.ts";
 export type { ConfigEnforcerOptions } from "./from_config.ts";
 export { HttpCheck, remoteCheckService } from "./remote_check.ts";
 export type { RemoteCheckService } from "./remote_check.ts";
+export { RuleSet, rulesFromPolicy, whereDefined } from "./rule_set.ts";
+export type { FileRule, RulesFromPolicyOptions } from "./rule_set.ts";
+export { formatHelpText, formatRuleJson, formatRuleYaml, generateSample } from "./sample.ts";
+export type { RuleYamlOptions, SampleOptions } from "./sample.ts";
+export { pyWrap } from "./py_textwrap.ts";

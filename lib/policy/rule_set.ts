@@ -235,7 +235,42 @@ export function findViolations(checks: ReadonlyMap<string, Check>): Violations {
     undefinedRefs(check, checks, refs);
     if (refs.length > 0) out.undefined.push({ name, refs });
     const path = cyclePath(check, checks, []);
-    if (path) out.cyclic.push({ name, path: [name, ...path] });
+    if (path) {
+      const shown: string[] = [];
+      for (const step of [name, ...path]) {
+        shown.push(step);
+        if (shown.indexOf(step) !== shown.length - 1) break;
+      }
+      out.cyclic.push({ name, path: shown });
+    }
   }
   return out;
+}
+
+/** Options of {@linkcode rulesFromPolicy}. */
+export interface RulesFromPolicyOptions {
+  /** Default rule name (`default` unless given; null for none). */
+  defaultRule?: string | null;
+  registry?: CheckRegistry;
+  services?: Readonly<Record<string, unknown>>;
+  warn?: (message: string) => void;
+}
+
+/**
+ * The rules of policy files alone, with no defaults, as oslopolicy-checker
+ * loads them (`Rules.load(data, "default")`): look rules up and evaluate
+ * their checks directly.
+ */
+export function rulesFromPolicy(
+  files: readonly PolicyFile[],
+  registry: CheckRegistry,
+  options: RulesFromPolicyOptions = {},
+): RuleSet {
+  return buildRuleSet(files, new Map(), {
+    registry: options.registry ?? registry,
+    defaultRule: options.defaultRule === undefined ? "default" : options.defaultRule,
+    enforceNewDefaults: false,
+    services: options.services ?? {},
+    warn: options.warn ?? (() => {}),
+  });
 }
