@@ -18,6 +18,7 @@ import { Enforcer, type EnforcerOptions } from "./enforcer.ts";
 import { POLICY_OPTS } from "./options.ts";
 import { CheckRegistry } from "./registry.ts";
 import { remoteCheckService } from "./remote_check.ts";
+import { opaSetup } from "./opa_setup.ts";
 import type { RuleDefault } from "./rule_default.ts";
 
 /** Options of {@linkcode enforcerFromConfig}. */
@@ -80,7 +81,8 @@ export async function enforcerFromConfig(
     if (found) policyDirs.push(found);
   }
   const registry = options.registry ?? CheckRegistry.withBuiltins();
-  const services = { http: await remoteCheckService(o) };
+  const opa = await opaSetup(o, options.onWarning ?? ((m) => console.warn(`policy: ${m}`)));
+  const services = { http: await remoteCheckService(o), ...opa.services };
   const base: EnforcerOptions = {
     defaults: options.defaults ?? [],
     defaultRule: o.policy_default_rule || null,
@@ -88,6 +90,7 @@ export async function enforcerFromConfig(
     enforceNewDefaults: o.enforce_new_defaults,
     registry,
     services,
+    ...(opa.decider ? { decider: opa.decider } : {}),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.reloadInterval !== undefined ? { reloadInterval: options.reloadInterval } : {}),

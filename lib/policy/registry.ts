@@ -8,6 +8,7 @@
 import { GenericCheck, RoleCheck, RuleCheck } from "./builtin_checks.ts";
 import { type Check, FalseCheck, TrueCheck } from "./checks.ts";
 import { HttpCheck } from "./remote_check.ts";
+import { OpaCheck } from "./opa_check.ts";
 
 /** Makes a check of one kind. */
 export type CheckFactory = (kind: string, match: string) => Check;
@@ -37,10 +38,11 @@ export class CheckRegistry {
   readonly #kinds = new Map<string, CheckFactory>();
   #fallback: CheckFactory | null = null;
 
-  /** A registry with `http`, `https`, `rule`, `role` and the generic fallback. */
+  /** A registry with `http`, `https`, `opa`, `rule`, `role` and the generic fallback. */
   static withBuiltins(): CheckRegistry {
     return new CheckRegistry()
       .register("http", (k, m) => new HttpCheck(k, m))
+      .register("opa", (k, m) => new OpaCheck(k, m))
       .register("https", (k, m) => new HttpCheck(k, m))
       .register("rule", (k, m) => new RuleCheck(k, m))
       .register("role", (k, m) => new RoleCheck(k, m))
