@@ -319,6 +319,7 @@ export class Enforcer {
       rules: this.#rules?.checks.size ?? 0,
       defaults: this.#registered.size,
       sources: [...this.#loader.sources],
+      missing: [...this.#loader.missing],
       warnings: [...this.#loader.warnings],
       error: this.#loader.error,
       mode: this.#opts.decider ? "opa" : "local",

@@ -61,6 +61,8 @@ export interface PolicyStatus {
   rules: number;
   defaults: number;
   sources: string[];
+  /** Policy files configured but not found (registered defaults apply). */
+  missing: string[];
   warnings: string[];
   error: string | null;
   mode: "local" | "opa";

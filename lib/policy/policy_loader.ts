@@ -37,6 +37,8 @@ export class PolicyLoader {
   loadedAt: Date | null = null;
   error: string | null = null;
   sources: string[] = [];
+  /** Policy files configured but not found (the defaults apply). */
+  missing: string[] = [];
 
   constructor(options: LoaderOptions) {
     this.#o = options;
@@ -89,16 +91,15 @@ export class PolicyLoader {
     if (stamp !== this.#stamp) await this.load(false);
   }
 
-  async #readFiles(warnings: string[]): Promise<PolicyFile[]> {
+  async #readFiles(): Promise<PolicyFile[]> {
     const name = this.#o.policyName ?? "policy.yaml";
     const files: PolicyFile[] = [];
     if (this.#text !== undefined) files.push(parsePolicyFile(this.#text, name));
     if (!this.#hasFiles) return files;
     const snap = await readPolicySources(this.#o.policyFile, this.#o.policyDirs ?? []);
     this.#stamp = snap.stamp;
-    for (const m of snap.missing) {
-      warnings.push(`The policy file ${m} could not be found: using registered defaults`);
-    }
+    // A missing policy file is normal (policy in code): oslo.policy logs it at debug level only.
+    this.missing = snap.missing;
     for (const t of snap.texts) files.push(parsePolicyFile(t.text, t.file));
     return files;
   }
@@ -108,7 +109,7 @@ export class PolicyLoader {
     this.#dirty = false;
     const warnings: string[] = [];
     try {
-      const files = await this.#readFiles(warnings);
+      const files = await this.#readFiles();
       if (files.some((f) => f.format === "json")) warnings.push(WARN_JSON);
       this.#rules = this.#o.build(files, (m) => warnings.push(m));
       this.warnings = warnings;

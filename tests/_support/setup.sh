@@ -7,7 +7,10 @@ set -euo pipefail
 needs=(
   "nats-server nats-server"
   "py:oslo_policy python3-oslo.policy"
+  "py:oslo_limit python3-oslo.limit"
   "py:keystone python3-keystone"
+  "uwsgi uwsgi-core"
+  "uwsgi_python3 uwsgi-plugin-python3"
   "wat2wasm wabt"
   "wrk wrk"
 )
@@ -18,7 +21,8 @@ for pair in "${needs[@]}"; do
   pkg=${pair#* }
   case "$check" in
     py:*) /usr/bin/python3 -c "import ${check#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
-    *) command -v "$check" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    # Debian puts some servers in /usr/sbin, which a non-root PATH may lack.
+    *) command -v "$check" >/dev/null 2>&1 || [ -x "/usr/sbin/$check" ] || missing+=("$pkg") ;;
   esac
 done
 
