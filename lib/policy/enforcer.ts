@@ -311,6 +311,17 @@ export class Enforcer {
     return this.#rules?.checks.get(name);
   }
 
+  /** Every effective check by rule name, and the default rule's name (for exporters). */
+  async effectiveRules(): Promise<
+    { checks: ReadonlyMap<string, Check>; defaultRule: string | null }
+  > {
+    await this.#ensure();
+    return {
+      checks: new Map(this.#rules?.checks ?? []),
+      defaultRule: this.#rules?.defaultRule ?? null,
+    };
+  }
+
   /** Load state for health checks. */
   status(): PolicyStatus {
     return {

@@ -81,3 +81,7 @@ export type { OpaDeciderOptions } from "./opa_decider.ts";
 export { loadOpaWasm, loadOpaWasmBytes, OpaWasmEngine, readOpaBundle, untar } from "./opa_wasm.ts";
 export { opaSetup } from "./opa_setup.ts";
 export type { OpaConfig, OpaSetup } from "./opa_setup.ts";
+export { compileRules } from "./rego_ir.ts";
+export type { Expr as RegoExpr, Fmt as RegoFmt, IrModule, IrRule } from "./rego_ir.ts";
+export { policyToRego } from "./rego_text.ts";
+export type { RegoOptions } from "./rego_text.ts";
