@@ -13,7 +13,6 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
@@ -21,6 +20,7 @@ import { createHealthApp } from "./health.ts";
 import { createPolicyApp } from "./policy.ts";
 import { Enforcer } from "../lib/policy/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
+import { bodyLimit } from "./shell/body_limit.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
 

@@ -46,7 +46,11 @@ export interface PolicyAppDeps {
   maxBatch?: number;
 }
 
-const JsonObject = z.record(z.string(), z.unknown());
+/** A JSON object (not an array, not null); its members are the caller's business. */
+const JsonObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  { message: "Expected an object" },
+);
 const EnforceBody = z.object({
   rule: z.string().min(1).describe("rule name"),
   target: JsonObject.default({}).describe("the object acted on, flat dotted keys"),

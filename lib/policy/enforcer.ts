@@ -180,20 +180,30 @@ export class Enforcer {
   }
 
   /** Like {@linkcode enforce}, but the rule must be registered; throws PolicyNotRegistered, InvalidScope, PolicyNotAuthorized. */
-  async authorize(rule: string, target: Target = {}, creds: Creds = {}): Promise<true> {
-    await this.#ensure()?.catch(() => {});
-    if (!this.#registered.has(rule)) throw new PolicyNotRegistered(rule);
+  authorize(rule: string, target: Target = {}, creds: Creds = {}): Promise<true> {
+    const pending = this.#ensure();
+    if (pending) return pending.catch(() => {}).then(() => this.#authorizeNow(rule, target, creds));
+    return this.#authorizeNow(rule, target, creds);
+  }
+
+  #authorizeNow(rule: string, target: Target, creds: Creds): Promise<true> {
+    if (!this.#registered.has(rule)) return Promise.reject(new PolicyNotRegistered(rule));
     let decision: Decision;
     try {
       decision = this.#decide(rule, target, creds, true);
     } catch (e) {
-      if (e instanceof InvalidScope || e instanceof InvalidContextObject) throw e;
+      if (e instanceof InvalidScope || e instanceof InvalidContextObject) return Promise.reject(e);
       this.#warnOnce(`Denied ${rule}: ${(e as Error).message}`);
       decision = false;
     }
-    const allowed = await this.#settle(decision, rule);
-    if (!allowed) throw new PolicyNotAuthorized(rule);
-    return true;
+    const verdict = (allowed: boolean): true => {
+      if (!allowed) throw new PolicyNotAuthorized(rule);
+      return true;
+    };
+    if (typeof decision === "boolean") {
+      return decision ? Promise.resolve(true) : Promise.reject(new PolicyNotAuthorized(rule));
+    }
+    return this.#settle(decision, rule).then(verdict);
   }
 
   #safe(rule: string | Check, target: Target, creds: Creds): Promise<boolean> {

@@ -122,6 +122,7 @@ function compile(fmt: string): Part[] {
 
 function pad(text: string, spec: Spec, numeric: boolean): string {
   const width = typeof spec.width === "number" ? spec.width : 0;
+  if (width === 0) return text;
   const len = [...text].length;
   if (len >= width) return text;
   if (spec.flags.includes("-")) return text + " ".repeat(width - len);
