@@ -13,13 +13,15 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
 import { createLimitApp, type LimitAppDeps } from "./limit.ts";
+import { createPolicyApp } from "./policy.ts";
+import { Enforcer } from "../lib/policy/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
+import { bodyLimit } from "./shell/body_limit.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
 
@@ -38,6 +40,8 @@ export interface AppDeps {
   configStatus?: () => ReloadStatus;
   /** Limits: enforcer, usage store, policy check (`/v1/limits` is mounted when given). */
   limits?: LimitAppDeps;
+  /** The service's policy enforcer (built once from [oslo_policy]); denies everything if absent. */
+  policy?: Enforcer;
 }
 
 /** Paths served without a token. */
@@ -76,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   if (deps.limits) app.route("/v1/limits", createLimitApp(deps.limits));
+  app.route("/v1/policy", createPolicyApp({ enforcer: deps.policy ?? new Enforcer({}) }));
 
   app.onError(onError);
   app.notFound(notFound);

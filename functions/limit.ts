@@ -22,6 +22,7 @@ import {
   ProjectOverLimit,
   type UsageStore,
 } from "../lib/limit/mod.ts";
+import type { RuleDefault } from "../lib/policy/mod.ts";
 import { type AuthVariables, type Credentials, emptyCredentials } from "./shell/auth.ts";
 import { jsonBody } from "./shell/json_body.ts";
 import { HttpProblem, problemFor, problemResponse } from "./shell/problem.ts";
@@ -32,6 +33,24 @@ export type Authorize = (
   target: Record<string, unknown>,
   credentials: Credentials,
 ) => boolean | Promise<boolean>;
+
+/**
+ * The limits routes' policy rules, registered into the service enforcer:
+ * admins, and callers scoped to the project in question. Operators override
+ * them in their policy file like any oslo.policy rule.
+ */
+export const LIMIT_POLICY_DEFAULTS: readonly RuleDefault[] = [
+  ["limit:check", "Check deltas against a project's limits.", "/v1/limits/check"],
+  ["limit:claim", "Reserve usage for a project (a claim).", "/v1/limits/claims"],
+  ["limit:commit", "Commit a claim.", "/v1/limits/claims/{claim_id}/commit"],
+  ["limit:release", "Release a claim.", "/v1/limits/claims/{claim_id}/release"],
+  ["limit:usage", "Read a project's usage.", "/v1/limits/usage"],
+].map(([name, description, path]) => ({
+  name: name as string,
+  checkStr: "role:admin or project_id:%(project_id)s",
+  description: description as string,
+  operations: [{ path: path as string, method: "POST" }],
+}));
 
 /** What the limits router needs. */
 export interface LimitAppDeps {

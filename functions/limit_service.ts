@@ -33,15 +33,6 @@ export interface LimitService {
   close(): Promise<void>;
 }
 
-/**
- * Until oslo.policy's enforcer is wired in: admins, and callers scoped to the
- * project in question (`role:admin or project_id:%(project_id)s`).
- */
-export const defaultLimitAuthorize: Authorize = (_rule, target, creds) =>
-  creds.roles.includes("admin") ||
-  (creds.project_id !== null && target.project_id !== null &&
-    creds.project_id === target.project_id);
-
 /** Where the embedded sample limits are. */
 export const SAMPLE_LIMITS = new URL("./limits.sample.yaml", import.meta.url);
 
@@ -60,7 +51,7 @@ class LimitStartupError extends Error {
  */
 export async function createLimitService(
   conf: ConfigOpts,
-  options: { dev: boolean; authorize?: Authorize },
+  options: { dev: boolean; authorize: Authorize },
 ): Promise<LimitService | null> {
   const o = conf.group(LIMIT_OPTS);
   if (!o.limits_bucket && !o.limits_file && !o.auth_url && !options.dev) {
@@ -117,7 +108,7 @@ export async function createLimitService(
       cache: o.cache_ttl > 0 ? { ttl: o.cache_ttl * 1000 } : true,
     });
     return {
-      deps: { enforcer, store, authorize: options.authorize ?? defaultLimitAuthorize },
+      deps: { enforcer, store, authorize: options.authorize },
       warnings,
       close: async () => {
         if (source instanceof ReplicatedLimitSource) await source.close();

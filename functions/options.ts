@@ -6,6 +6,7 @@
  */
 import { boolOpt, dictOpt, intOpt, listOpt, optGroup, strOpt, uriOpt } from "../lib/config/mod.ts";
 import { LIMIT_OPTS } from "../lib/limit/mod.ts";
+import { POLICY_OPTS } from "../lib/policy/mod.ts";
 
 /** `[DEFAULT]`: process-wide switches. */
 export const DEFAULT_OPTS = optGroup("DEFAULT", [
@@ -77,5 +78,6 @@ export const SERVICE_GROUPS = [
   MIDDLEWARE_OPTS,
   AUTH_OPTS,
   CONFIG_OPTS,
+  POLICY_OPTS,
   LIMIT_OPTS,
 ] as const;

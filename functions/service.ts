@@ -22,6 +22,9 @@ import {
 } from "./options.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
 import { createLimitService } from "./limit_service.ts";
+import { LIMIT_POLICY_DEFAULTS } from "./limit.ts";
+import { registerPolicyDefaults } from "./shell/authorize.ts";
+import { createServiceEnforcer } from "./service_policy.ts";
 import type { Hono } from "hono";
 
 /** Inputs of {@linkcode createService}. */
@@ -110,7 +113,12 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
-  const limits = await createLimitService(conf, { dev }).catch((e) => {
+  const policy = await createServiceEnforcer(conf, { dev, warnings });
+  registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
+  const limits = await createLimitService(conf, {
+    dev,
+    authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
+  }).catch((e) => {
     throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
   });
   if (limits) warnings.push(...limits.warnings);
@@ -123,7 +131,9 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     },
     configStatus: () => conf.reloadStatus(),
     ...(limits ? { limits: limits.deps } : {}),
+    policy: policy.enforcer,
   });
+  await policy.finish();
   return { app, conf, warnings, close: async () => await limits?.close() };
 }
 

@@ -81,6 +81,13 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_LIMIT: { status: 500, title: "Limit error" },
   ERR_CONFIG_SCHEMA: { status: 422, title: "Invalid sample config data" },
   ERR_CONFIG_INTERPOLATION: { status: 422, title: "Config value cannot be substituted" },
+  // lib/policy
+  ERR_POLICY_NOT_AUTHORIZED: { status: 403, title: "Disallowed by policy" },
+  ERR_POLICY_INVALID_SCOPE: { status: 403, title: "Token scope not allowed by policy" },
+  ERR_POLICY_NOT_REGISTERED: { status: 500, title: "Policy rule not registered" },
+  ERR_POLICY_INVALID_CONTEXT: { status: 400, title: "Invalid credentials for a policy check" },
+  ERR_POLICY_FILE: { status: 503, title: "Policy cannot be loaded" },
+  ERR_OPA: { status: 502, title: "Policy decision point failed" },
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */
