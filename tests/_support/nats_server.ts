@@ -5,7 +5,7 @@
  *
  * ```ts
  * await using topo = await startLeafTopology({ leaves: 2, jetstream: true });
- * const hubUrl = topo.hub.url, leafUrl = topo.leaves[0].url;
+ * const hubUrl = topo.hub.url, leafUrl = topo.leaves[0]!.url;
  * ```
  *
  * Use {@linkcode natsTest} in place of `Deno.test` to print the tail of every
