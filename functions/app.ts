@@ -17,13 +17,14 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
-import { createHealthApp } from "./health.ts";
+import { type ConnBindings, createHealthApp, type HealthAppDeps } from "./health.ts";
+import { createHealthcheck, defaultHealthcheckValues } from "../lib/health/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
 
 /** Context variables every handler can read. */
-export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
+export type AppEnv = { Variables: RequestIdVariables & AuthVariables; Bindings: ConnBindings };
 
 /** What the app is built from: everything is loaded once per isolate, then shared. */
 export interface AppDeps {
@@ -33,13 +34,17 @@ export interface AppDeps {
   maxBodySize: number;
   /** Built-in config schemas by name. */
   schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** The health check (built from `[healthcheck]`); oslo.middleware's defaults when absent. */
+  health?: HealthAppDeps;
 }
 
-/** Paths served without a token. */
-export const PUBLIC_PATHS = ["/healthcheck"] as const;
+/** Paths served without a token (the health check's path comes from `[healthcheck] path`). */
+export const PUBLIC_PATHS = ["/healthcheck", "/livez", "/readyz"] as const;
 
 /** Builds the app. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const health = deps.health ?? { health: createHealthcheck(defaultHealthcheckValues()) };
+  const publicPaths = [health.health.path, ...PUBLIC_PATHS.slice(1)];
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(methodNotAllowed({
@@ -60,9 +65,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       );
     },
   }));
-  app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
+  app.use(authenticate({ verify: deps.verify, publicPaths }));
 
-  app.route("/", createHealthApp());
+  app.route("/", createHealthApp(health));
   app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
 
   app.onError(onError);

@@ -5,6 +5,7 @@
  * @module
  */
 import { boolOpt, dictOpt, intOpt, listOpt, optGroup, strOpt, uriOpt } from "../lib/config/mod.ts";
+import { HEALTHCHECK_OPTS, METRICS_OPTS } from "../lib/health/mod.ts";
 
 /** `[DEFAULT]`: process-wide switches. */
 export const DEFAULT_OPTS = optGroup("DEFAULT", [
@@ -57,4 +58,10 @@ export const AUTH_OPTS = optGroup("auth", [
 ]);
 
 /** Every group the service registers, in sample order. */
-export const SERVICE_GROUPS = [DEFAULT_OPTS, MIDDLEWARE_OPTS, AUTH_OPTS] as const;
+export const SERVICE_GROUPS = [
+  DEFAULT_OPTS,
+  MIDDLEWARE_OPTS,
+  AUTH_OPTS,
+  HEALTHCHECK_OPTS,
+  METRICS_OPTS,
+] as const;

@@ -12,8 +12,10 @@ const { app } = await startService(Deno.args);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
 
-Deno.serve({
+let serverPort = port;
+const server = Deno.serve({
   port,
   hostname,
   onListen: ({ port }) => console.log(`oslo-edge listening on http://localhost:${port}/`),
-}, app.fetch);
+}, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
+serverPort = (server.addr as Deno.NetAddr).port;

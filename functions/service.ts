@@ -7,6 +7,8 @@
 import { ConfigOpts, type ConfigText } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
 import { AUTH_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
+import { buildHealth } from "./health_service.ts";
+import { HealthConfigError } from "../lib/health/mod.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
 import type { Hono } from "hono";
 
@@ -28,6 +30,8 @@ export interface Service {
   conf: ConfigOpts;
   /** Lines to print at start (deprecations, auth off in dev mode). */
   warnings: string[];
+  /** Stops background work (health probes) and closes connections. */
+  close(): Promise<void>;
 }
 
 /** The service's config with every group registered (for samples and validation). */
@@ -94,12 +98,20 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
+  let health;
+  try {
+    health = await buildHealth(conf, { loadedAt: new Date() });
+  } catch (e) {
+    if (e instanceof HealthConfigError) throw new StartupError(e.message);
+    throw e;
+  }
   const app = createApp({
     verify,
     maxBodySize: conf.group(MIDDLEWARE_OPTS).max_request_body_size,
     schemas: { "oslo-edge": conf.groups() },
+    health: health.deps,
   });
-  return { app, conf, warnings };
+  return { app, conf, warnings, close: () => health.close() };
 }
 
 function where(conf: ConfigOpts, name: string): string {

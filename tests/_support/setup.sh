@@ -6,6 +6,7 @@ set -euo pipefail
 # command-to-check  debian-package  (a check is a command name or a python module "py:mod")
 needs=(
   "nats-server nats-server"
+  "py:oslo_middleware.healthcheck python3-oslo.middleware"
 )
 
 missing=()
