@@ -3,6 +3,7 @@
  * limit, authentication, problem+json errors, 404/405), with one router per area.
  *
  * Request lifecycle:
+ * 0. `httpMetrics` (when `[metrics] enabled`) counts and times the request.
  * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
  * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
  * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).
@@ -22,6 +23,7 @@ import { createHealthcheck, defaultHealthcheckValues } from "../lib/health/mod.t
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
+import { httpMetrics } from "./shell/http_metrics.ts";
 
 /** Context variables every handler can read. */
 export type AppEnv = { Variables: RequestIdVariables & AuthVariables; Bindings: ConnBindings };
@@ -44,8 +46,13 @@ export const PUBLIC_PATHS = ["/healthcheck", "/livez", "/readyz"] as const;
 /** Builds the app. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const health = deps.health ?? { health: createHealthcheck(defaultHealthcheckValues()) };
-  const publicPaths = [health.health.path, ...PUBLIC_PATHS.slice(1)];
+  const publicPaths = [
+    health.health.path,
+    ...PUBLIC_PATHS.slice(1),
+    ...(health.metrics ? [health.metrics.path] : []),
+  ];
   const app = new Hono<AppEnv>();
+  if (health.metrics) app.use(httpMetrics({ metrics: health.metrics.service }));
   app.use(requestId());
   app.use(methodNotAllowed({
     app,

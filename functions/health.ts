@@ -2,7 +2,8 @@
  * Health router, unauthenticated:
  * - `[healthcheck] path` (default `/healthcheck`), every method: oslo.middleware's
  *   healthcheck (HEAD → 204/503, others → 200/503 in the type `Accept` picks);
- * - `GET /livez`, `GET /readyz` (`?verbose` lists the checks): Kubernetes probes.
+ * - `GET /livez`, `GET /readyz` (`?verbose` lists the checks): Kubernetes probes;
+ * - `GET [metrics] path` (default `/metrics`): Prometheus text format.
  *
  * Requests refused by `allowed_source_ranges` / `ignore_proxied_requests` are
  * not answered here: they go on to the rest of the app (404), as
@@ -13,7 +14,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import type { Healthcheck, HealthReply, SourceFilter } from "../lib/health/mod.ts";
+import type { Healthcheck, HealthReply, ServiceMetrics, SourceFilter } from "../lib/health/mod.ts";
 
 /** What `Deno.serve` passes (its `ServeHandlerInfo`), plus the listening port when known. */
 export interface ConnBindings {
@@ -32,6 +33,18 @@ export interface HealthAppDeps {
   health: Healthcheck;
   /** Requests in flight, for the runtime details. */
   inFlight?: () => number;
+  /** The metrics endpoint; absent when `[metrics] enabled = false`. */
+  metrics?: MetricsEndpoint;
+}
+
+/** Where and to whom metrics are served. */
+export interface MetricsEndpoint {
+  /** The service's metrics (its HTTP middleware feeds them too). */
+  service: ServiceMetrics;
+  /** `[metrics] path`. */
+  path: string;
+  /** `[metrics] allowed_source_ranges` and `ignore_proxied_requests`. */
+  filter: SourceFilter;
 }
 
 /** The connection's peer address, or undefined (in-memory requests, unix sockets). */
@@ -86,5 +99,13 @@ export function createHealthApp(deps: HealthAppDeps): Hono<ConnEnv> {
     if (!allowedSource(c, health.filter)) return await next();
     return sendReply(health.readyz({ verbose: verbose(c), serverPort: serverPort(c) }));
   });
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get(metrics.path, async function metricsText(c, next) {
+      if (!allowedSource(c, metrics.filter)) return await next();
+      const text = await metrics.service.registry.render();
+      return c.body(text, 200, { "Content-Type": metrics.service.registry.contentType });
+    });
+  }
   return app;
 }

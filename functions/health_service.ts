@@ -1,8 +1,8 @@
 /**
- * Builds the health check (and later the metrics) from the loaded options:
+ * Builds the health check and the metrics from the loaded options:
  * `[healthcheck]` values, the status providers of the areas that load things
- * (`config` here; `policy` when lib/policy exposes one), then starts the
- * background probes.
+ * (`config` here; `policy` when lib/policy exposes one), `[metrics]`, then
+ * starts the background probes.
  *
  * @module
  */
@@ -10,8 +10,12 @@ import type { ConfigOpts } from "../lib/config/mod.ts";
 import {
   type ComponentStatus,
   createHealthcheck,
+  createSourceFilter,
   type Healthcheck,
   HEALTHCHECK_OPTS,
+  METRICS_OPTS,
+  MetricsRegistry,
+  ServiceMetrics,
   type StatusProvider,
 } from "../lib/health/mod.ts";
 import type { HealthAppDeps } from "./health.ts";
@@ -30,6 +34,8 @@ export interface BuiltHealth {
   health: Healthcheck;
   /** Deps of the health router. */
   deps: HealthAppDeps;
+  /** The metrics and their hooks (undefined when `[metrics] enabled = false`). */
+  metrics: ServiceMetrics | undefined;
   /** Stops the probes. */
   close(): Promise<void>;
 }
@@ -50,13 +56,40 @@ export function loadedConfigStatus(conf: ConfigOpts, loadedAt: Date): StatusProv
  * that cannot work.
  */
 export async function buildHealth(conf: ConfigOpts, wiring: HealthWiring): Promise<BuiltHealth> {
+  const m = conf.group(METRICS_OPTS);
+  let metrics: ServiceMetrics | undefined;
+  let metricsFilter;
+  if (m.enabled) {
+    metricsFilter = createSourceFilter({
+      allowedSourceRanges: m.allowed_source_ranges,
+      ignoreProxiedRequests: m.ignore_proxied_requests,
+      option: "metrics/allowed_source_ranges",
+    });
+    const registry = new MetricsRegistry();
+    if (m.process_metrics) registry.collectProcessMetrics();
+    metrics = new ServiceMetrics(registry);
+  }
   const health = createHealthcheck(conf.group(HEALTHCHECK_OPTS), {
     warn: (message) => console.warn(`oslo-edge: [healthcheck] ${message}`),
     statusProviders: {
       config: loadedConfigStatus(conf, wiring.loadedAt),
       ...wiring.statusProviders,
     },
+    ...(metrics
+      ? {
+        onResult: (name, result, ms) => metrics.healthResult(name, result, ms),
+        onNatsRtt: (ms) => metrics.natsRtt(ms),
+        onNatsStatus: (status) => metrics.natsStatus(status),
+      }
+      : {}),
   });
   await health.start();
-  return { health, deps: { health }, close: () => health.close() };
+  const deps: HealthAppDeps = metrics && metricsFilter
+    ? {
+      health,
+      inFlight: () => metrics.inFlight,
+      metrics: { service: metrics, path: m.path, filter: metricsFilter },
+    }
+    : { health };
+  return { health, deps, metrics, close: () => health.close() };
 }

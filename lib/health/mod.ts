@@ -4,7 +4,8 @@
  * `enable_by_files`), dependency backends (`nats`, `keystone`, `opa`, status
  * providers for `config` and `policy`) probed in the background, replies in
  * text/plain, application/json and text/html chosen by `Accept` as
- * oslo.middleware chooses, the source restrictions, and Kubernetes probes.
+ * oslo.middleware chooses, the source restrictions, Kubernetes probes, and
+ * the service's Prometheus metrics with the hooks other areas feed.
  *
  * @example A disable file takes the instance out of rotation
  * ```ts
@@ -61,3 +62,12 @@ export type { HealthPage } from "./page_html.ts";
 export { pythonUtcNow, runtimeDetails, staticRuntime } from "./runtime.ts";
 export type { RuntimeDetails, StaticRuntime } from "./runtime.ts";
 export { HealthConfigError, HealthError, MetricsError } from "./errors.ts";
+export { MetricsRegistry } from "./metrics_registry.ts";
+export type { Counter, Gauge, Histogram, Labels, MetricSpec } from "./metrics_registry.ts";
+export { HTTP_BUCKETS, RPC_BUCKETS, ServiceMetrics } from "./service_metrics.ts";
+export type {
+  DecisionResult,
+  RpcClientLabels,
+  RpcServerLabels,
+  RpcTimer,
+} from "./service_metrics.ts";

@@ -108,6 +108,10 @@ export const METRICS_OPTS = optGroup("metrics", [
     default: false,
     help: "Do not answer metrics requests that carry X-Forwarded* headers.",
   }),
+  boolOpt("process_metrics", {
+    default: true,
+    help: "Include the process metrics (CPU, memory, event loop lag, GC) prom-client collects.",
+  }),
 ]);
 
 /**
