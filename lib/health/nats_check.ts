@@ -85,7 +85,10 @@ export function natsCheck(options: NatsCheckOptions): HealthPlugin {
       }
       let ms: number;
       try {
-        ms = await transport.rtt();
+        // The client reports whole milliseconds; time the same PING/PONG more finely.
+        const started = performance.now();
+        await transport.rtt();
+        ms = performance.now() - started;
       } catch (e) {
         return unavailable(`No answer to a ping from ${transport.server}: ${(e as Error).message}`);
       }

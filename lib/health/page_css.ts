@@ -30,6 +30,8 @@ th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--lin
 th { background: var(--head); font-size: 13px; text-transform: uppercase; letter-spacing: .04em;
   color: var(--muted); }
 td.name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }
+td.name small { display: block; font-family: system-ui, sans-serif; font-size: 12px; color: var(--muted); }
+td.result { white-space: nowrap; }
 td.details { color: var(--fg); word-break: break-word; }
 td.age { white-space: nowrap; color: var(--muted); }
 td.age small { display: block; }

@@ -74,7 +74,7 @@ function checkRow(check: CheckView, detailed: boolean): string {
       check.durationMs < 10 ? check.durationMs.toFixed(1) : Math.round(check.durationMs)
     } ms)</small>`;
   return `<tr class="${state}" data-check="${escapeHtml(check.name)}">
-<td class="name">${escapeHtml(check.name)}</td>
+<td class="name">${escapeHtml(check.name)}<small>${check.kind}</small></td>
 <td class="result"><span class="badge ${state}">${state === "fail" ? "FAIL" : "PASS"}</span> \
 <span class="reason">${escapeHtml(check.result.reason)}</span></td>
 ${detailed ? `<td class="details">${escapeHtml(check.result.details ?? "")}</td>\n` : ""}\
@@ -139,11 +139,14 @@ ${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).joi
 export function renderHealthPage(page: HealthPage): string {
   const failing = page.checks.filter((c) => !c.result.available).length;
   const headline = page.healthy ? "OK" : "UNAVAILABLE";
-  const summary = page.checks.length === 0
+  const n = page.checks.length;
+  const summary = n === 0
     ? "No backends configured: the instance reports itself healthy."
     : page.healthy
-    ? `All ${page.checks.length} checks pass.`
-    : `${failing} of ${page.checks.length} checks fail: this instance is out of rotation.`;
+    ? (n === 1 ? "The check passes." : `All ${n} checks pass.`)
+    : `${
+      n === 1 ? "The check fails" : `${failing} of ${n} checks fail`
+    }: this instance is out of rotation.`;
   const refresh = page.refreshSeconds
     ? `<meta http-equiv="refresh" content="${page.refreshSeconds}">\n`
     : "";
@@ -165,7 +168,7 @@ ${refresh}<title>Healthcheck Status: ${headline}</title>
 <h1><span class="dot"></span>${headline} <small>HTTP ${page.status}</small></h1>
 <p class="summary">${escapeHtml(summary)}</p>
 <p class="when">As of ${escapeHtml(page.runtime.now)} UTC${
-    page.runtime.hostname ? ` on ${escapeHtml(page.runtime.hostname)}` : ""
+    page.detailed && page.runtime.hostname ? ` on ${escapeHtml(page.runtime.hostname)}` : ""
   }</p>
 </header>
 <main>

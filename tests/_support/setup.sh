@@ -11,6 +11,7 @@ needs=(
   "uwsgi uwsgi-core"
   "uwsgi_python3 uwsgi-plugin-python3"
   "py:oslo_middleware.healthcheck python3-oslo.middleware"
+  "chromium chromium"
 )
 
 missing=()
