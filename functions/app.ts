@@ -3,7 +3,10 @@
  * limit, authentication, problem+json errors, 404/405), with one router per area.
  *
  * Request lifecycle:
- * 0. `httpMetrics` (when `[metrics] enabled`) counts and times the request.
+ * 0. Health probes (`[healthcheck] path`, `/livez`, `/readyz`) are answered
+ *    first, without the steps below (oslo.middleware's healthcheck sits first in
+ *    a pipeline too); `httpMetrics` (when `[metrics] enabled`) counts and
+ *    times every other request.
  * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
  * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
  * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).
@@ -18,7 +21,12 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
-import { type ConnBindings, createHealthApp, type HealthAppDeps } from "./health.ts";
+import {
+  type ConnBindings,
+  createHealthApp,
+  type HealthAppDeps,
+  healthFastPath,
+} from "./health.ts";
 import { createHealthcheck, defaultHealthcheckValues } from "../lib/health/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
@@ -79,5 +87,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError(onError);
   app.notFound(notFound);
+
+  // Health probes are answered before the shell (see functions/health.ts).
+  const fast = healthFastPath(health);
+  const dispatch = app.fetch;
+  app.fetch = (request, env, ctx) =>
+    fast(request, env as ConnBindings) ?? dispatch(request, env, ctx);
   return app;
 }

@@ -11,6 +11,11 @@
  * is the connection's (`Deno.serve`'s `info.remoteAddr`, which Hono puts in
  * `c.env`), never a header.
  *
+ * Probes come often, so {@linkcode healthFastPath} answers the health paths
+ * before the shell's middleware (request id, body limit, auth), as
+ * oslo.middleware's healthcheck sits first in a paste pipeline; the Hono
+ * routes below give the same answers for routers used on their own.
+ *
  * @module
  */
 import { type Context, Hono } from "hono";
@@ -47,17 +52,25 @@ export interface MetricsEndpoint {
   filter: SourceFilter;
 }
 
+function remoteOf(env: ConnBindings | undefined): string | undefined {
+  const addr = env?.remoteAddr;
+  return addr && (addr.transport === "tcp" || addr.transport === "udp") ? addr.hostname : undefined;
+}
+
+function portOf(env: ConnBindings | undefined, url: string): number {
+  if (typeof env?.serverPort === "number") return env.serverPort;
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+
 /** The connection's peer address, or undefined (in-memory requests, unix sockets). */
 export function remoteAddress(c: Context<ConnEnv>): string | undefined {
-  const addr = c.env?.remoteAddr;
-  return addr && (addr.transport === "tcp" || addr.transport === "udp") ? addr.hostname : undefined;
+  return remoteOf(c.env);
 }
 
 /** The port the request came in on: the listener's when the server says, else the URL's. */
 export function serverPort(c: Context<ConnEnv>): number {
-  if (typeof c.env?.serverPort === "number") return c.env.serverPort;
-  const url = new URL(c.req.url);
-  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return portOf(c.env, c.req.url);
 }
 
 /** True when the source filter lets the request through. */
@@ -66,14 +79,63 @@ export function allowedSource(c: Context<ConnEnv>, filter: SourceFilter): boolea
     filter.allows({ remoteAddress: remoteAddress(c), header: (name) => c.req.header(name) });
 }
 
-/** Turns a lib/health reply into a Response. */
-export function sendReply(reply: HealthReply): Response {
-  const headers = new Headers();
-  if (reply.contentType) headers.set("Content-Type", reply.contentType);
-  return new Response(reply.status === 204 ? null : reply.body, {
-    status: reply.status,
-    headers,
-  });
+/** Turns a lib/health reply into a Response (no body for 204 or HEAD). */
+export function sendReply(reply: HealthReply, method = "GET"): Response {
+  const init: ResponseInit = reply.contentType
+    ? { status: reply.status, headers: { "Content-Type": reply.contentType } }
+    : { status: reply.status };
+  return new Response(reply.status === 204 || method === "HEAD" ? null : reply.body, init);
+}
+
+function pathAndQuery(url: string): [string, string] {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return ["/", ""];
+  const q = url.indexOf("?", start);
+  return q < 0 ? [url.slice(start), ""] : [url.slice(start, q), url.slice(q)];
+}
+
+/**
+ * Answers the health paths (`[healthcheck] path`, `/livez`, `/readyz`)
+ * synchronously, before any other middleware; returns undefined for anything
+ * else, and for requests the source filter refuses (the app then answers them).
+ */
+export function healthFastPath(
+  deps: HealthAppDeps,
+): (req: Request, env?: ConnBindings) => Response | undefined {
+  const { health } = deps;
+  const metrics = deps.metrics?.service;
+  return function fastHealth(req, env) {
+    const [path, query] = pathAndQuery(req.url);
+    const method = req.method;
+    const probe = path === "/livez" || path === "/readyz";
+    if (path !== health.path && !(probe && (method === "GET" || method === "HEAD"))) {
+      return undefined;
+    }
+    const started = metrics ? performance.now() : 0;
+    if (
+      !health.filter.open &&
+      !health.filter.allows({
+        remoteAddress: remoteOf(env),
+        header: (name) => req.headers.get(name) ?? undefined,
+      })
+    ) return undefined;
+    let reply: HealthReply;
+    if (path === health.path) {
+      reply = health.reply({
+        method,
+        accept: req.headers.get("Accept"),
+        serverPort: portOf(env, req.url),
+        ...(deps.inFlight ? { inFlight: deps.inFlight() } : {}),
+      });
+    } else {
+      const verbose = query !== "" && new URLSearchParams(query).has("verbose");
+      reply = path === "/livez"
+        ? health.livez({ verbose })
+        : health.readyz({ verbose, serverPort: portOf(env, req.url) });
+    }
+    metrics?.httpRecord(method, path, reply.status, (performance.now() - started) / 1000);
+    return sendReply(reply, method);
+  };
 }
 
 /** The health router. */

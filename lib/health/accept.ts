@@ -111,3 +111,36 @@ export function negotiate(
 ): string {
   return acceptableOffers(header, offers)[0] ?? fallback;
 }
+
+/**
+ * {@linkcode negotiate} for a fixed list of offers, remembering the answer
+ * for the last `size` distinct headers (probes send the same few headers).
+ *
+ * @example
+ * ```ts
+ * import { negotiator } from "./accept.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const pick = negotiator(["text/plain", "text/html", "application/json"], "text/plain");
+ * assert.equal(pick("text/html,application/xhtml+xml,*\/*;q=0.8"), "text/html");
+ * assert.equal(pick(undefined), "text/plain");
+ * ```
+ */
+export function negotiator(
+  offers: readonly string[],
+  fallback: string,
+  size = 64,
+): (header: string | null | undefined) => string {
+  const cache = new Map<string, string>();
+  const none = negotiate(undefined, offers, fallback);
+  return (header) => {
+    if (header === null || header === undefined) return none;
+    let type = cache.get(header);
+    if (type === undefined) {
+      type = negotiate(header, offers, fallback);
+      if (cache.size >= size) cache.clear();
+      cache.set(header, type);
+    }
+    return type;
+  };
+}

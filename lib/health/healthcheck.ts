@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { negotiate } from "./accept.ts";
+import { negotiator } from "./accept.ts";
 import { type BackendDeps, createBackends, type HealthcheckValues } from "./backends.ts";
 import { HealthMonitor, type MonitorOptions } from "./monitor.ts";
 import { renderHealthPage } from "./page_html.ts";
@@ -67,6 +67,9 @@ export class Healthcheck implements AsyncDisposable {
   readonly monitor: HealthMonitor;
   readonly #runtime: StaticRuntime = staticRuntime();
   readonly #refresh: number;
+  readonly #negotiate = negotiator(OFFERS, "text/plain");
+  #memory: Deno.MemoryUsage | undefined;
+  #memoryAt = 0;
 
   constructor(values: HealthcheckValues, deps: HealthcheckDeps = {}) {
     this.path = values.path;
@@ -97,7 +100,7 @@ export class Healthcheck implements AsyncDisposable {
       return healthy ? { status: 204, body: "" } : { status: 503, contentType: TEXT, body: "" };
     }
     const status = healthy ? 200 : 503;
-    const type = negotiate(req.accept, OFFERS, "text/plain");
+    const type = this.#negotiate(req.accept);
     if (type === "application/json") {
       const extra = this.detailed ? this.#detailedExtra(req) : undefined;
       return {
@@ -123,13 +126,19 @@ export class Healthcheck implements AsyncDisposable {
     return { status, contentType: TEXT, body: plainBody(results) };
   }
 
-  /** Runtime details now. */
+  /** Runtime details now (memory figures at most 250 ms old). */
   runtime(inFlight?: number): RuntimeDetails {
-    const live = this.monitor.liveness();
+    const now = Date.now();
+    if (!this.#memory || now - this.#memoryAt > 250) {
+      this.#memory = Deno.memoryUsage();
+      this.#memoryAt = now;
+    }
     return runtimeDetails(this.#runtime, {
       startedAt: this.monitor.startedAt,
-      lagMs: live.lagMs,
+      lagMs: this.monitor.lagMs,
       inFlight,
+      now: new Date(now),
+      memory: this.#memory,
     });
   }
 

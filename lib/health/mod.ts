@@ -50,7 +50,7 @@ export { keystoneCheck, opaCheck } from "./http_checks.ts";
 export type { HttpCheckOptions } from "./http_checks.ts";
 export { statusCheck } from "./status_check.ts";
 export type { ComponentStatus, StatusProvider } from "./status_check.ts";
-export { acceptableOffers, negotiate } from "./accept.ts";
+export { acceptableOffers, negotiate, negotiator } from "./accept.ts";
 export { createSourceFilter, PROXY_HEADERS } from "./source_filter.ts";
 export type { SourceFilter, SourceFilterOptions, SourceInfo } from "./source_filter.ts";
 export { inNetwork, parseIpAddress, parseIpNetwork } from "./ip_network.ts";

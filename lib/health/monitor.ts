@@ -140,6 +140,11 @@ export class HealthMonitor implements AsyncDisposable {
     }));
   }
 
+  /** How late the last heartbeat fired, in milliseconds. */
+  get lagMs(): number {
+    return this.#lagMs;
+  }
+
   /** Liveness: the background timers still fire (the event loop is not starved). */
   liveness(): { ok: boolean; detail: string; lagMs: number } {
     const silentFor = Date.now() - this.#lastBeat;

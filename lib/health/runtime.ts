@@ -88,9 +88,16 @@ export function staticRuntime(): StaticRuntime {
 /** Current runtime details, from the static part and the live counters. */
 export function runtimeDetails(
   fixed: StaticRuntime,
-  live: { startedAt: Date; lagMs: number; inFlight?: number | undefined; now?: Date },
+  live: {
+    startedAt: Date;
+    lagMs: number;
+    inFlight?: number | undefined;
+    now?: Date;
+    /** A recent `Deno.memoryUsage()` (it costs a system call); read now when absent. */
+    memory?: Deno.MemoryUsage;
+  },
 ): RuntimeDetails {
-  const m = Deno.memoryUsage();
+  const m = live.memory ?? Deno.memoryUsage();
   const now = live.now ?? new Date();
   return {
     ...fixed,

@@ -137,6 +137,7 @@ export class ServiceMetrics {
     this.#inFlight = r.gauge("oslo_edge_http_requests_in_flight", {
       help: "HTTP requests being answered.",
     });
+    r.beforeRender(() => this.#inFlight.set({}, this.#inFlightNow));
     this.#decisions = r.counter("oslo_edge_policy_decisions_total", {
       help: "Policy decisions, by rule and result (allow, deny, error).",
       labels: ["rule", "result"],
@@ -187,14 +188,17 @@ export class ServiceMetrics {
   httpStart(method: string): (route: string, status: number) => void {
     const started = performance.now();
     this.#inFlightNow++;
-    this.#inFlight.inc();
     return (route, status) => {
       this.#inFlightNow--;
-      this.#inFlight.dec();
-      const labels = { method, route, status: String(status) };
-      this.#http.inc(labels);
-      this.#httpSeconds.observe(labels, (performance.now() - started) / 1000);
+      this.httpRecord(method, route, status, (performance.now() - started) / 1000);
     };
+  }
+
+  /** The HTTP shell: one request answered (for paths timed by the caller, such as health probes). */
+  httpRecord(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.#http.inc(labels);
+    this.#httpSeconds.observe(labels, seconds);
   }
 
   /** lib/policy: one decision on `rule`. */

@@ -230,3 +230,68 @@ Deno.test("createApp() keeps the health paths public when authentication is on",
   }
   assert.equal((await app.request("/v1/config/validate", { method: "POST" })).status, 401);
 });
+
+Deno.test("healthFastPath() and the Hono routes give the same replies", async () => {
+  await withDir(async (dir) => {
+    const conf = await writeConfig(
+      dir,
+      "c.conf",
+      [
+        "[healthcheck]",
+        "detailed = false",
+        "backends = disable_by_file",
+        `disable_by_file_path = ${dir}/off`,
+        "",
+      ].join("\n"),
+    );
+    const service = await createService({ args: ["--dev", "--config-file", conf], env: {} });
+    try {
+      const { createHealthApp } = await import("../../functions/health.ts");
+      const { buildHealth } = await import("../../functions/health_service.ts");
+      const built = await buildHealth(service.conf, { loadedAt: new Date() });
+      const router = createHealthApp(built.deps);
+      try {
+        for (const off of [false, true]) {
+          if (off) await Deno.writeTextFile(`${dir}/off`, "");
+          await waitFor(async () =>
+            (await router.request("/healthcheck")).status === (off ? 503 : 200)
+          );
+          await waitFor(async () =>
+            (await service.app.request("/healthcheck")).status === (off ? 503 : 200)
+          );
+          const cases: [string, RequestInit][] = [
+            ["/healthcheck", {}],
+            ["/healthcheck", { method: "HEAD" }],
+            ["/healthcheck", { method: "POST" }],
+            ["/healthcheck", { headers: { Accept: "application/json" } }],
+            ["/healthcheck", { headers: { Accept: "text/html" } }],
+            ["/livez", {}],
+            ["/readyz?verbose", {}],
+            ["/readyz", { method: "HEAD" }],
+          ];
+          for (const [path, init] of cases) {
+            const a = await service.app.request(path, init);
+            const b = await router.request(path, init);
+            const what = `${init.method ?? "GET"} ${path} ${JSON.stringify(init.headers ?? {})}`;
+            assert.equal(a.status, b.status, what);
+            assert.equal(a.headers.get("content-type"), b.headers.get("content-type"), what);
+            const [ta, tb] = [await a.text(), await b.text()];
+            if (a.headers.get("content-type")?.startsWith("text/html")) {
+              // Times differ between two renderings: compare the title and the checks' results.
+              const gist = (html: string) => [
+                /<title>(.*?)<\/title>/.exec(html)?.[1],
+                ...[...html.matchAll(/data-check="([^"]+)"[\s\S]*?class="reason">([^<]*)/g)]
+                  .map((m) => `${m[1]}=${m[2]}`),
+              ];
+              assert.deepEqual(gist(ta), gist(tb), what);
+            } else assert.equal(ta, tb, what);
+          }
+        }
+      } finally {
+        await built.close();
+      }
+    } finally {
+      await service.close();
+    }
+  });
+});
