@@ -91,7 +91,16 @@ function fetchOf(d: BackendDeps): { fetch?: typeof fetch } {
   return d.fetch ? { fetch: d.fetch } : {};
 }
 
-/** Names `[healthcheck] backends` accepts, given the deps (status providers, extra plugins). */
+/** Names `[healthcheck] backends` accepts, given the deps (status providers, extra plugins). *
+ * @example
+ * ```ts
+ * import { knownBackends } from "./backends.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(knownBackends().includes("disable_by_files_ports"));
+ * assert.ok(knownBackends({ statusProviders: { policy: () => ({ loaded: true }) } }).includes("policy"));
+ * ```
+ */
 export function knownBackends(deps: BackendDeps = {}): string[] {
   return [
     ...Object.keys(FACTORIES),
@@ -104,6 +113,17 @@ export function knownBackends(deps: BackendDeps = {}): string[] {
  * Builds the plugins `[healthcheck] backends` lists; throws
  * {@linkcode HealthConfigError} for an unknown name, a missing option, or
  * `enable_by_files` with `disable_by_file` (refused by oslo.middleware too).
+ *
+ * @example
+ * ```ts
+ * import { createBackends } from "./backends.ts";
+ * import { defaultHealthcheckValues } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const values = { ...defaultHealthcheckValues(), backends: ["disable_by_file", "disable_by_file"] };
+ * assert.deepEqual(createBackends(values).map((p) => p.name), ["disable_by_file", "disable_by_file"]);
+ * assert.throws(() => createBackends({ ...values, backends: ["nope"] }), /Unknown backend "nope"/);
+ * ```
  */
 export function createBackends(values: HealthcheckValues, deps: BackendDeps = {}): HealthPlugin[] {
   const names = values.backends;

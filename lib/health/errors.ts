@@ -17,6 +17,19 @@ export class HealthError extends Error {
 /**
  * The health options cannot work as set: an unknown backend, a bad network
  * range, a `port:path` without a port, a backend without what it needs.
+ *
+ * @example
+ * ```ts
+ * import { createSourceFilter, HealthConfigError } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => createSourceFilter({ allowedSourceRanges: ["10.0.0.1/8"] }), (e) => {
+ *   assert.ok(e instanceof HealthConfigError);
+ *   assert.equal(e.code, "ERR_HEALTH_CONFIG");
+ *   assert.equal(e.option, "healthcheck/allowed_source_ranges");
+ *   return true;
+ * });
+ * ```
  */
 export class HealthConfigError extends HealthError {
   override readonly code = "ERR_HEALTH_CONFIG";

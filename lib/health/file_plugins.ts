@@ -70,6 +70,14 @@ export function disableByFile(
 /**
  * Parses `disable_by_file_paths` (`port:path` items, split on the first `:`);
  * throws {@linkcode HealthConfigError} for an item without a numeric port.
+ *
+ * @example
+ * ```ts
+ * import { parsePortPaths } from "./file_plugins.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...parsePortPaths(["5000:/run/a", "35357:C:/b"])], [[5000, "/run/a"], [35357, "C:/b"]]);
+ * ```
  */
 export function parsePortPaths(items: readonly string[]): Map<number, string> {
   const map = new Map<number, string>();
@@ -92,6 +100,21 @@ export function parsePortPaths(items: readonly string[]): Map<number, string> {
 /**
  * `disable_by_files_ports`: for a request on a port with a file configured,
  * unavailable while that file exists; a port without a file is OK (warned once).
+ *
+ * @example
+ * ```ts
+ * import { disableByFilesPorts } from "./file_plugins.ts";
+ * import { resultFor } from "./plugin.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/admin`, "");
+ * const plugin = disableByFilesPorts({ paths: [`5000:${dir}/public`, `35357:${dir}/admin`] });
+ * const observed = await plugin.probe(AbortSignal.timeout(1000));
+ * assert.equal(resultFor(observed, 5000).available, true);
+ * assert.equal(resultFor(observed, 35357).reason, "DISABLED BY FILE");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export function disableByFilesPorts(
   options: { paths: readonly string[]; warn?: WarningSink },
@@ -128,6 +151,21 @@ const OK_NO_DETAILS: HealthcheckResult = Object.freeze({ available: true, reason
 /**
  * `enable_by_files`: unavailable (`FILE PATH MISSING`) when the first of the
  * paths is missing (a mount marker gone).
+ *
+ * @example
+ * ```ts
+ * import { enableByFiles } from "./file_plugins.ts";
+ * import { resultFor } from "./plugin.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const plugin = enableByFiles({ paths: ["/nonexistent/.marker"] });
+ * const r = resultFor(await plugin.probe(AbortSignal.timeout(1000)), 80);
+ * assert.deepEqual(r, {
+ *   available: false,
+ *   reason: "FILE PATH MISSING",
+ *   details: "File path /nonexistent/.marker is missing",
+ * });
+ * ```
  */
 export function enableByFiles(options: { paths: readonly string[] }): HealthPlugin {
   const paths = [...options.paths];

@@ -55,7 +55,21 @@ export interface HealthcheckDeps extends BackendDeps {
   onResult?: MonitorOptions["onResult"];
 }
 
-/** The health check of one service. */
+/** The health check of one service. *
+ * @example
+ * ```ts
+ * import { defaultHealthcheckValues, Healthcheck } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using health = new Healthcheck({ ...defaultHealthcheckValues(), detailed: true });
+ * await health.start();
+ * const reply = health.reply({ method: "GET", accept: "application/json", serverPort: 80 });
+ * const body = JSON.parse(reply.body);
+ * assert.equal(body.detailed, true);
+ * assert.ok(body.deno_version.startsWith(Deno.version.deno));
+ * assert.equal(health.readyz({ serverPort: 80 }).body, "ok");
+ * ```
+ */
 export class Healthcheck implements AsyncDisposable {
   /** The path it answers on (`[healthcheck] path`). */
   readonly path: string;

@@ -95,7 +95,16 @@ export function keystoneCheck(options: HttpCheckOptions & { url: string }): Heal
   };
 }
 
-/** `opa`: asks OPA's `/health` endpoint under `url` (with `?bundles` when `bundles`). */
+/**
+ * `opa`: asks OPA's `/health` endpoint under `url` (with `?bundles` when `bundles`).
+ *
+ * @example
+ * ```ts ignore
+ * const plugin = opaCheck({ url: "http://127.0.0.1:8181", bundles: true });
+ * await plugin.probe(AbortSignal.timeout(2000));
+ * // { available: false, reason: "OPA UNAVAILABLE", details: "GET http://127.0.0.1:8181/health answered 500: ..." }
+ * ```
+ */
 export function opaCheck(
   options: HttpCheckOptions & { url: string; bundles?: boolean },
 ): HealthPlugin {

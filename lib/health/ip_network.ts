@@ -131,7 +131,18 @@ export function parseIpNetwork(text: string): IpNetwork {
   return { version, base, prefix, text };
 }
 
-/** True when the address is in the network (same IP version only, as Python's). */
+/**
+ * True when the address is in the network (same IP version only, as Python's).
+ *
+ * @example
+ * ```ts
+ * import { inNetwork, parseIpAddress, parseIpNetwork } from "./ip_network.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(inNetwork(parseIpAddress("fe80::1")!, parseIpNetwork("fe80::/10")), true);
+ * assert.equal(inNetwork(parseIpAddress("10.0.0.1")!, parseIpNetwork("::/0")), false);
+ * ```
+ */
 export function inNetwork(address: IpAddress, network: IpNetwork): boolean {
   return address.version === network.version &&
     (address.value & maskOf(network.version, network.prefix)) === network.base;

@@ -64,10 +64,7 @@ export type { RuntimeDetails, StaticRuntime } from "./runtime.ts";
 export { HealthConfigError, HealthError, MetricsError } from "./errors.ts";
 export { MetricsRegistry } from "./metrics_registry.ts";
 export type { Counter, Gauge, Histogram, Labels, MetricSpec } from "./metrics_registry.ts";
-export { HTTP_BUCKETS, RPC_BUCKETS, ServiceMetrics } from "./service_metrics.ts";
-export type {
-  DecisionResult,
-  RpcClientLabels,
-  RpcServerLabels,
-  RpcTimer,
-} from "./service_metrics.ts";
+export { HTTP_BUCKETS, ServiceMetrics } from "./service_metrics.ts";
+export { RPC_BUCKETS, RPC_CLIENT_LABELS, RPC_SERVER_LABELS, rpcMetrics } from "./rpc_metrics.ts";
+export type { DecisionResult } from "./service_metrics.ts";
+export type { RpcClientLabels, RpcServerLabels, RpcTimer } from "./rpc_metrics.ts";

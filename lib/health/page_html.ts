@@ -34,12 +34,33 @@ const ESCAPES: Record<string, string> = {
   "'": "&#39;",
 };
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./page_html.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeHtml(`Path '<x>' & "y"`), "Path &#39;&lt;x&gt;&#39; &amp; &#34;y&#34;");
+ * ```
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** `0.4 s`, `12 s`, `3 min 5 s`, `2 h 1 min`. */
+/**
+ * An age for people: `0.4 s`, `12 s`, `3 min 5 s`, `2 h 1 min`.
+ *
+ * @example
+ * ```ts
+ * import { formatAge } from "./page_html.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatAge(0.42), "0.4 s");
+ * assert.equal(formatAge(185), "3 min 5 s");
+ * ```
+ */
 export function formatAge(seconds: number): string {
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;

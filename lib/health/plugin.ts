@@ -63,7 +63,20 @@ export interface HealthPlugin {
   close?(): void | Promise<void>;
 }
 
-/** The result an observation gives for a request on `serverPort`. */
+/** The result an observation gives for a request on `serverPort`. *
+ * @example
+ * ```ts
+ * import { resultFor } from "./plugin.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const observed = {
+ *   byPort: new Map([[81, { available: false, reason: "DISABLED BY FILE" }]]),
+ *   otherPorts: { available: true, reason: "OK" },
+ * };
+ * assert.equal(resultFor(observed, 81).available, false);
+ * assert.equal(resultFor(observed, 80).reason, "OK");
+ * ```
+ */
 export function resultFor(observation: Observation, serverPort: number): HealthcheckResult {
   if ("byPort" in observation) {
     const result = observation.byPort.get(serverPort);

@@ -67,7 +67,19 @@ export interface DetailedReason {
   class: string;
 }
 
-/** `reasons` entries for detailed replies: `details` is `""` when absent, `class` the result class. */
+/**
+ * `reasons` entries for detailed replies: `details` is `""` when absent, `class` the result class.
+ *
+ * @example
+ * ```ts
+ * import { detailedReasons } from "./reply_formats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(detailedReasons([{ available: true, reason: "OK" }]), [
+ *   { reason: "OK", details: "", class: "HealthcheckResult" },
+ * ]);
+ * ```
+ */
 export function detailedReasons(results: readonly HealthcheckResult[]): DetailedReason[] {
   return results.map((r) => ({
     reason: r.reason,

@@ -38,7 +38,18 @@ function sysGranted(kind: "hostname" | "osRelease"): boolean {
   }
 }
 
-/** Formats a date as Python's `str(datetime)` of a naive UTC datetime. */
+/**
+ * Formats a date as Python's `str(datetime)` of a naive UTC datetime.
+ *
+ * @example
+ * ```ts
+ * import { pythonUtcNow } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(pythonUtcNow(new Date("2026-01-31T12:00:00.123Z")), "2026-01-31 12:00:00.123000");
+ * assert.equal(pythonUtcNow(new Date("2026-01-31T12:00:00Z")), "2026-01-31 12:00:00");
+ * ```
+ */
 export function pythonUtcNow(date: Date = new Date()): string {
   const iso = date.toISOString(); // 2026-01-31T12:00:00.123Z
   const ms = date.getUTCMilliseconds();
@@ -85,7 +96,21 @@ export function staticRuntime(): StaticRuntime {
   };
 }
 
-/** Current runtime details, from the static part and the live counters. */
+/**
+ * Current runtime details, from the static part and the live counters.
+ *
+ * @example
+ * ```ts
+ * import { runtimeDetails, staticRuntime } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const now = new Date("2026-01-31T12:00:10Z");
+ * const rt = runtimeDetails(staticRuntime(), { startedAt: new Date("2026-01-31T12:00:00Z"), lagMs: 2, now });
+ * assert.equal(rt.uptime_seconds, 10);
+ * assert.equal(rt.now, "2026-01-31 12:00:10");
+ * assert.ok(rt.memory.rss > 0);
+ * ```
+ */
 export function runtimeDetails(
   fixed: StaticRuntime,
   live: {
