@@ -1,10 +1,13 @@
 /**
  * A small metrics API over prom-client (the maintained Prometheus client for
  * Node, which runs unchanged in Deno): a registry per service (no global
- * state) and named counters, histograms and gauges. Declaring a metric again
- * with the same shape returns the same instrument, so areas can declare what
- * they feed without coordinating; a different shape is a `MetricsError`.
- * Other areas use these handles, never prom-client itself.
+ * state) and named counters, histograms and gauges. prom-client's Registry
+ * renders the text format and collects the process metrics; the instruments
+ * are lean ones registered in it (one Map lookup per update, where
+ * prom-client's own sort and hash the label object each time). Declaring a
+ * metric again with the same shape returns the same instrument, so areas can
+ * declare what they feed without coordinating; a different shape is a
+ * `MetricsError`. Other areas use these handles, never prom-client itself.
  *
  * @module
  */
@@ -17,11 +20,15 @@ export type Labels<L extends string> = Partial<Record<L, string | number>>;
 /** A counter: only goes up. */
 export interface Counter<L extends string = string> {
   inc(labels?: Labels<L>, value?: number): void;
+  /** The series for these labels, for hot paths that feed it often. */
+  bind(labels?: Labels<L>): { inc(value?: number): void };
 }
 
 /** A histogram of observed values (seconds, bytes). */
 export interface Histogram<L extends string = string> {
   observe(labels: Labels<L>, value: number): void;
+  /** The series for these labels, for hot paths that feed it often. */
+  bind(labels?: Labels<L>): { observe(value: number): void };
 }
 
 /** A value that goes up and down. */
@@ -40,15 +47,64 @@ export interface MetricSpec<L extends string> {
 }
 
 type Kind = "counter" | "histogram" | "gauge";
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** A prom-client metric as its Registry reads it (`get()` → values it formats). */
+interface PromValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/**
+ * One metric's series, keyed by its label values in declared order: one Map
+ * lookup per update (prom-client's own instruments sort and hash the label
+ * object on every call, which shows on the health probes' hot path).
+ */
+class Series<E> {
+  readonly #names: readonly string[];
+  readonly #known: ReadonlySet<string>;
+  readonly #metric: string;
+  readonly entries = new Map<string, { labels: Record<string, string>; data: E }>();
+
+  constructor(metric: string, names: readonly string[]) {
+    this.#metric = metric;
+    this.#names = names;
+    this.#known = new Set(names);
+  }
+
+  get(labels: Labels<string> | undefined, init: () => E): E {
+    let key = "";
+    if (labels) {
+      for (const name in labels) {
+        if (!this.#known.has(name)) {
+          throw new MetricsError(`Metric "${this.#metric}" has no label "${name}"`);
+        }
+      }
+      for (const name of this.#names) key += `${labels[name] ?? ""}\u0001`;
+    }
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const clean: Record<string, string> = {};
+      for (const name of this.#names) {
+        const v = labels?.[name];
+        if (v !== undefined) clean[name] = String(v);
+      }
+      entry = { labels: clean, data: init() };
+      this.entries.set(key, entry);
+    }
+    return entry.data;
+  }
+}
+
 interface Entry {
   kind: Kind;
   labels: string;
   buckets: string;
-  metric: client.Counter | client.Histogram | client.Gauge;
+  handle: unknown;
+  reset(): void;
 }
-
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
 /**
  * The metrics of one service, rendered in Prometheus' text format.
  *
@@ -82,7 +138,13 @@ export class MetricsRegistry {
     return this;
   }
 
-  #declare(name: string, kind: Kind, spec: MetricSpec<string>, buckets: readonly number[] = []) {
+  #declare<H>(
+    name: string,
+    kind: Kind,
+    spec: MetricSpec<string>,
+    build: (series: Series<never>) => { handle: H; values: () => PromValue[]; reset(): void },
+    buckets: readonly number[] = [],
+  ): H {
     if (!NAME.test(name)) throw new MetricsError(`Invalid metric name "${name}"`);
     const labels = [...(spec.labels ?? [])].join(",");
     const shape = { kind, labels, buckets: buckets.join(",") };
@@ -95,27 +157,47 @@ export class MetricsRegistry {
           `Cannot declare metric "${name}" as ${kind}(${labels}): it is already a ${existing.kind}(${existing.labels})`,
         );
       }
-      return existing.metric;
+      return existing.handle as H;
     }
-    const options = {
+    if ((spec.labels ?? []).includes("le" as never) && kind === "histogram") {
+      throw new MetricsError(
+        `Metric "${name}" cannot have a label "le" (histogram buckets use it)`,
+      );
+    }
+    const built = build(new Series<never>(name, spec.labels ?? []));
+    this.#registry.registerMetric({
       name,
       help: spec.help,
-      labelNames: [...(spec.labels ?? [])],
-      registers: [this.#registry],
-    };
-    const metric = kind === "counter"
-      ? new client.Counter(options)
-      : kind === "gauge"
-      ? new client.Gauge(options)
-      : new client.Histogram({ ...options, buckets: [...buckets] });
-    this.#entries.set(name, { ...shape, metric });
-    return metric;
+      type: kind,
+      aggregator: "sum",
+      get: () => Promise.resolve({ name, help: spec.help, type: kind, values: built.values() }),
+      reset: built.reset,
+    } as unknown as client.Metric);
+    this.#entries.set(name, { ...shape, handle: built.handle, reset: built.reset });
+    return built.handle;
   }
 
   /** Declares (or gets) a counter. */
   counter<L extends string>(name: string, spec: MetricSpec<L>): Counter<L> {
-    const c = this.#declare(name, "counter", spec) as client.Counter;
-    return { inc: (labels = {}, value = 1) => c.inc(labels, value) };
+    return this.#declare(name, "counter", spec, (series) => {
+      const s = series as unknown as Series<{ v: number }>;
+      const init = () => ({ v: 0 });
+      const add = (c: { v: number }, value: number) => {
+        if (!(value >= 0)) throw new MetricsError(`Counter "${name}" cannot go down (${value})`);
+        c.v += value;
+      };
+      return {
+        handle: {
+          inc: (labels?: Labels<L>, value = 1) => add(s.get(labels, init), value),
+          bind(labels?: Labels<L>) {
+            const c = s.get(labels, init);
+            return { inc: (value = 1) => add(c, value) };
+          },
+        },
+        values: () => [...s.entries.values()].map((e) => ({ labels: e.labels, value: e.data.v })),
+        reset: () => s.entries.clear(),
+      };
+    });
   }
 
   /** Declares (or gets) a histogram with the given upper bounds. */
@@ -123,18 +205,70 @@ export class MetricsRegistry {
     name: string,
     spec: MetricSpec<L> & { buckets: readonly number[] },
   ): Histogram<L> {
-    const h = this.#declare(name, "histogram", spec, spec.buckets) as client.Histogram;
-    return { observe: (labels, value) => h.observe(labels, value) };
+    const bounds = [...spec.buckets].sort((a, b) => a - b);
+    const record = (h: { counts: number[]; sum: number; count: number }, value: number) => {
+      for (let i = 0; i < bounds.length; i++) {
+        if (value <= bounds[i]!) {
+          h.counts[i]!++;
+          break;
+        }
+      }
+      h.sum += value;
+      h.count++;
+    };
+    return this.#declare(name, "histogram", spec, (series) => {
+      const s = series as unknown as Series<{ counts: number[]; sum: number; count: number }>;
+      const init = () => ({ counts: new Array<number>(bounds.length).fill(0), sum: 0, count: 0 });
+      return {
+        handle: {
+          observe: (labels: Labels<L>, value: number) => record(s.get(labels, init), value),
+          bind(labels?: Labels<L>) {
+            const h = s.get(labels, init);
+            return { observe: (value: number) => record(h, value) };
+          },
+        },
+        values: () => {
+          const out: PromValue[] = [];
+          for (const { labels, data } of s.entries.values()) {
+            let cumulative = 0;
+            bounds.forEach((le, i) => {
+              cumulative += data.counts[i]!;
+              out.push({
+                labels: { ...labels, le },
+                value: cumulative,
+                metricName: `${name}_bucket`,
+              });
+            });
+            out.push({
+              labels: { ...labels, le: "+Inf" },
+              value: data.count,
+              metricName: `${name}_bucket`,
+            });
+            out.push({ labels, value: data.sum, metricName: `${name}_sum` });
+            out.push({ labels, value: data.count, metricName: `${name}_count` });
+          }
+          return out;
+        },
+        reset: () => s.entries.clear(),
+      };
+    }, bounds);
   }
 
   /** Declares (or gets) a gauge. */
   gauge<L extends string>(name: string, spec: MetricSpec<L>): Gauge<L> {
-    const g = this.#declare(name, "gauge", spec) as client.Gauge;
-    return {
-      set: (labels, value) => g.set(labels, value),
-      inc: (labels = {}, value = 1) => g.inc(labels, value),
-      dec: (labels = {}, value = 1) => g.dec(labels, value),
-    };
+    return this.#declare(name, "gauge", spec, (series) => {
+      const s = series as unknown as Series<{ v: number }>;
+      const init = () => ({ v: 0 });
+      return {
+        handle: {
+          set: (labels: Labels<L>, value: number) => void (s.get(labels, init).v = value),
+          inc: (labels?: Labels<L>, value = 1) => void (s.get(labels, init).v += value),
+          dec: (labels?: Labels<L>, value = 1) => void (s.get(labels, init).v -= value),
+        },
+        values: () => [...s.entries.values()].map((e) => ({ labels: e.labels, value: e.data.v })),
+        reset: () => s.entries.clear(),
+      };
+    });
   }
 
   /**
@@ -146,9 +280,10 @@ export class MetricsRegistry {
     spec: MetricSpec<L>,
     read: () => readonly { labels: Labels<L>; value: number }[],
   ): () => void {
-    const c = this.#declare(name, "counter", spec) as client.Counter;
+    const c = this.counter(name, spec);
+    const entry = this.#entries.get(name)!;
     return this.beforeRender(() => {
-      c.reset();
+      entry.reset();
       for (const { labels, value } of read()) c.inc(labels, value);
     });
   }

@@ -36,6 +36,18 @@ export const HTTP_BUCKETS = [
   10,
 ] as const;
 
+const METHODS = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "CONNECT",
+  "OPTIONS",
+  "TRACE",
+  "PATCH",
+]);
+
 /** A policy decision's outcome. */
 export type DecisionResult = "allow" | "deny" | "error";
 
@@ -72,6 +84,10 @@ export class ServiceMetrics {
   readonly #checkSeconds;
   readonly #rpc;
   #inFlightNow = 0;
+  readonly #httpSeries = new Map<
+    string,
+    { count: { inc(): void }; time: { observe(seconds: number): void } }
+  >();
 
   constructor(registry: MetricsRegistry = new MetricsRegistry()) {
     this.registry = registry;
@@ -146,11 +162,22 @@ export class ServiceMetrics {
     };
   }
 
-  /** The HTTP shell: one request answered (for paths timed by the caller, such as health probes). */
+  /**
+   * The HTTP shell: one request answered (for paths timed by the caller, such
+   * as health probes). Methods outside RFC 9110's are counted as `other`, so
+   * callers cannot grow the label set.
+   */
   httpRecord(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.#http.inc(labels);
-    this.#httpSeconds.observe(labels, seconds);
+    const m = METHODS.has(method) ? method : "other";
+    const key = `${m} ${status} ${route}`;
+    let series = this.#httpSeries.get(key);
+    if (!series) {
+      const labels = { method: m, route, status: String(status) };
+      series = { count: this.#http.bind(labels), time: this.#httpSeconds.bind(labels) };
+      this.#httpSeries.set(key, series);
+    }
+    series.count.inc();
+    series.time.observe(seconds);
   }
 
   /** lib/policy: one decision on `rule`. */

@@ -160,3 +160,65 @@ for metric in prometheus_client.REGISTRY.collect():
   assert.deepEqual(ours.map(key).sort(), theirs.map(key).sort());
   assert.equal(RPC_BUCKETS.length, 17);
 });
+
+Deno.test("ServiceMetrics.httpRecord() folds unknown methods into other", async () => {
+  const m = new ServiceMetrics();
+  m.httpRecord("GET", "/x", 200, 0.001);
+  m.httpRecord("BREW", "/x", 200, 0.001);
+  m.httpRecord("PROPFIND", "/x", 200, 0.002);
+  const s = parseSamples(await m.registry.render());
+  assert.equal(
+    sampleValue(s, "oslo_edge_http_requests_total", {
+      method: "other",
+      route: "/x",
+      status: "200",
+    }),
+    2,
+  );
+  assert.equal(
+    sampleValue(s, "oslo_edge_http_request_duration_seconds_bucket", {
+      method: "other",
+      route: "/x",
+      status: "200",
+      le: "0.0025",
+    }),
+    2,
+  );
+  assert.equal(
+    sampleValue(s, "oslo_edge_http_request_duration_seconds_bucket", {
+      method: "GET",
+      route: "/x",
+      status: "200",
+      le: "0.0005",
+    }),
+    0,
+  );
+});
+
+Deno.test("MetricsRegistry instruments: bound series, label checks, histogram buckets", async () => {
+  const r = new MetricsRegistry();
+  const c = r.counter("c_total", { help: "c", labels: ["a"] });
+  const bound = c.bind({ a: "x" });
+  bound.inc();
+  bound.inc(2);
+  c.inc({ a: "x" });
+  assert.throws(() => c.inc({ b: "y" } as never), /Metric "c_total" has no label "b"/);
+  assert.throws(() => bound.inc(-1), /cannot go down/);
+  const h = r.histogram("h_seconds", { help: "h", buckets: [1, 0.1] });
+  for (const v of [0.05, 0.1, 0.5, 2]) h.observe({}, v);
+  assert.throws(
+    () => r.histogram("bad", { help: "b", labels: ["le"], buckets: [1] }),
+    /label "le"/,
+  );
+  const s = parseSamples(await r.render());
+  assert.equal(sampleValue(s, "c_total", { a: "x" }), 4);
+  assert.equal(
+    sampleValue(s, "h_seconds_bucket", { le: "0.1" }),
+    2,
+    "le is inclusive, buckets sorted",
+  );
+  assert.equal(sampleValue(s, "h_seconds_bucket", { le: "1" }), 3);
+  assert.equal(sampleValue(s, "h_seconds_bucket", { le: "+Inf" }), 4);
+  assert.equal(sampleValue(s, "h_seconds_sum"), 2.65);
+  assert.equal(sampleValue(s, "h_seconds_count"), 4);
+});
