@@ -120,7 +120,7 @@ function runtimeSection(rt: RuntimeDetails): string {
     ["Event loop lag", `${rt.event_loop_lag_ms} ms`],
   ];
   if (rt.requests_in_flight !== undefined) {
-    rows.push(["Requests in flight", String(rt.requests_in_flight)]);
+    rows.push(["Requests in flight (besides probes)", String(rt.requests_in_flight)]);
   }
   return `<section class="runtime">
 <h2>Server status</h2>

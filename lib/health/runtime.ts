@@ -24,7 +24,7 @@ export interface RuntimeDetails {
   memory: { rss: number; heap_total: number; heap_used: number; external: number };
   /** How late the last heartbeat timer fired, in milliseconds. */
   event_loop_lag_ms: number;
-  /** Requests being served right now, when the HTTP layer counts them. */
+  /** Requests being served right now (health probes aside), when the HTTP layer counts them. */
   requests_in_flight?: number;
   /** UTC time as Python's `str(datetime.utcnow())`: `2026-01-31 12:00:00.123000`. */
   now: string;
