@@ -3,6 +3,10 @@
  * limit, authentication, problem+json errors, 404/405), with one router per area.
  *
  * Request lifecycle:
+ * 0. Health probes (`[healthcheck] path`, `/livez`, `/readyz`) are answered
+ *    first, without the steps below (oslo.middleware's healthcheck sits first in
+ *    a pipeline too); `httpMetrics` (when `[metrics] enabled`) counts and
+ *    times every other request.
  * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
  * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
  * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).
@@ -16,17 +20,24 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
-import { createHealthApp } from "./health.ts";
 import { createLimitApp, type LimitAppDeps } from "./limit.ts";
 import { createPolicyApp } from "./policy.ts";
 import { Enforcer } from "../lib/policy/mod.ts";
+import {
+  type ConnBindings,
+  createHealthApp,
+  type HealthAppDeps,
+  healthFastPath,
+} from "./health.ts";
+import { createHealthcheck, defaultHealthcheckValues } from "../lib/health/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
 import { bodyLimit } from "./shell/body_limit.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
+import { httpMetrics } from "./shell/http_metrics.ts";
 
 /** Context variables every handler can read. */
-export type AppEnv = { Variables: RequestIdVariables & AuthVariables };
+export type AppEnv = { Variables: RequestIdVariables & AuthVariables; Bindings: ConnBindings };
 
 /** What the app is built from: everything is loaded once per isolate, then shared. */
 export interface AppDeps {
@@ -42,14 +53,23 @@ export interface AppDeps {
   limits?: LimitAppDeps;
   /** The service's policy enforcer (built once from [oslo_policy]); denies everything if absent. */
   policy?: Enforcer;
+  /** The health check (built from `[healthcheck]`); oslo.middleware's defaults when absent. */
+  health?: HealthAppDeps;
 }
 
-/** Paths served without a token. */
-export const PUBLIC_PATHS = ["/healthcheck"] as const;
+/** Paths served without a token (the health check's path comes from `[healthcheck] path`). */
+export const PUBLIC_PATHS = ["/healthcheck", "/livez", "/readyz"] as const;
 
 /** Builds the app. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const health = deps.health ?? { health: createHealthcheck(defaultHealthcheckValues()) };
+  const publicPaths = [
+    health.health.path,
+    ...PUBLIC_PATHS.slice(1),
+    ...(health.metrics ? [health.metrics.path] : []),
+  ];
   const app = new Hono<AppEnv>();
+  if (health.metrics) app.use(httpMetrics({ metrics: health.metrics.service }));
   app.use(requestId());
   app.use(methodNotAllowed({
     app,
@@ -69,9 +89,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       );
     },
   }));
-  app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
+  app.use(authenticate({ verify: deps.verify, publicPaths }));
 
-  app.route("/", createHealthApp());
+  app.route("/", createHealthApp(health));
   app.route(
     "/v1/config",
     createConfigApp({
@@ -84,5 +104,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError(onError);
   app.notFound(notFound);
+
+  // Health probes are answered before the shell (see functions/health.ts).
+  const fast = healthFastPath(health);
+  const dispatch = app.fetch;
+  app.fetch = (request, env, ctx) =>
+    fast(request, env as ConnBindings) ?? dispatch(request, env, ctx);
   return app;
 }

@@ -60,6 +60,22 @@ export interface LimitAppDeps {
   store: UsageStore;
   /** Policy check; the service wires oslo.policy's enforcer. */
   authorize: Authorize;
+  /** Told of every check and claim decision (metrics): over-limit resources when refused. */
+  onCheck?: (result: "ok" | "over" | "error", overResources: readonly string[]) => void;
+}
+
+/** Runs a limit decision, telling `deps.onCheck` how it went. */
+async function observed<T>(deps: LimitAppDeps, decide: () => Promise<T>): Promise<T> {
+  try {
+    const out = await decide();
+    deps.onCheck?.("ok", []);
+    return out;
+  } catch (e) {
+    if (e instanceof ProjectOverLimit) {
+      deps.onCheck?.("over", e.overLimitInfoList.map((i) => i.resourceName));
+    } else deps.onCheck?.("error", []);
+    throw e;
+  }
 }
 
 const Resource = z.string().min(1).max(255);
@@ -141,7 +157,7 @@ export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
     const body = c.req.valid("json");
     await check(deps, "limit:check", body.projectId, credentialsOf(c, body));
     try {
-      await deps.enforcer.enforce(body.projectId, body.deltas);
+      await observed(deps, () => deps.enforcer.enforce(body.projectId, body.deltas));
     } catch (e) {
       if (e instanceof ProjectOverLimit) return overLimit(c, e);
       throw e;
@@ -153,7 +169,10 @@ export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
     const body = c.req.valid("json");
     await check(deps, "limit:claim", body.projectId, credentialsOf(c, body));
     try {
-      const claim = await deps.store.claim(deps.enforcer, body.projectId, body.deltas);
+      const claim = await observed(
+        deps,
+        () => deps.store.claim(deps.enforcer, body.projectId, body.deltas),
+      );
       c.header("Location", `${c.req.path.replace(/\/$/, "")}/${encodeURIComponent(claim.claimId)}`);
       return c.json({ ...claim, expiresAt: new Date(claim.expiresAt).toISOString() }, 201);
     } catch (e) {

@@ -51,7 +51,7 @@ class LimitStartupError extends Error {
  */
 export async function createLimitService(
   conf: ConfigOpts,
-  options: { dev: boolean; authorize: Authorize },
+  options: { dev: boolean; authorize: Authorize; onCheck?: LimitAppDeps["onCheck"] },
 ): Promise<LimitService | null> {
   const o = conf.group(LIMIT_OPTS);
   if (!o.limits_bucket && !o.limits_file && !o.auth_url && !options.dev) {
@@ -108,7 +108,12 @@ export async function createLimitService(
       cache: o.cache_ttl > 0 ? { ttl: o.cache_ttl * 1000 } : true,
     });
     return {
-      deps: { enforcer, store, authorize: options.authorize },
+      deps: {
+        enforcer,
+        store,
+        authorize: options.authorize,
+        ...(options.onCheck ? { onCheck: options.onCheck } : {}),
+      },
       warnings,
       close: async () => {
         if (source instanceof ReplicatedLimitSource) await source.close();

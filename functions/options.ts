@@ -7,6 +7,7 @@
 import { boolOpt, dictOpt, intOpt, listOpt, optGroup, strOpt, uriOpt } from "../lib/config/mod.ts";
 import { LIMIT_OPTS } from "../lib/limit/mod.ts";
 import { POLICY_OPTS } from "../lib/policy/mod.ts";
+import { HEALTHCHECK_OPTS, METRICS_OPTS } from "../lib/health/mod.ts";
 
 /** `[DEFAULT]`: process-wide switches. */
 export const DEFAULT_OPTS = optGroup("DEFAULT", [
@@ -80,4 +81,6 @@ export const SERVICE_GROUPS = [
   CONFIG_OPTS,
   POLICY_OPTS,
   LIMIT_OPTS,
+  HEALTHCHECK_OPTS,
+  METRICS_OPTS,
 ] as const;

@@ -34,8 +34,10 @@ reloadOnSignal(conf, {
   },
 });
 
-Deno.serve({
+let serverPort = port;
+const server = Deno.serve({
   port,
   hostname,
   onListen: ({ port }) => console.log(`oslo-edge listening on http://localhost:${port}/`),
-}, app.fetch);
+}, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
+serverPort = (server.addr as Deno.NetAddr).port;

@@ -20,6 +20,9 @@ import {
   MIDDLEWARE_OPTS,
   SERVICE_GROUPS,
 } from "./options.ts";
+import { buildHealth } from "./health_service.ts";
+import { type ComponentStatus, HealthConfigError } from "../lib/health/mod.ts";
+import type { PolicyStatus } from "../lib/policy/mod.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
 import { createLimitService } from "./limit_service.ts";
 import { LIMIT_POLICY_DEFAULTS } from "./limit.ts";
@@ -45,7 +48,7 @@ export interface Service {
   conf: ConfigOpts;
   /** Lines to print at start (deprecations, auth off in dev mode). */
   warnings: string[];
-  /** Closes connections the service opened (NATS). */
+  /** Stops background work (health probes) and closes connections. */
   close(): Promise<void>;
 }
 
@@ -113,11 +116,38 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
-  const policy = await createServiceEnforcer(conf, { dev, warnings });
+  // Health first: its metrics observe the areas built after it, and its status
+  // checks read them lazily.
+  const status: { policy?: () => PolicyStatus } = {};
+  let health;
+  try {
+    health = await buildHealth(conf, {
+      loadedAt: new Date(),
+      start: false,
+      statusProviders: {
+        config: () => configStatus(conf),
+        policy: () => policyComponentStatus(status.policy?.()),
+      },
+    });
+  } catch (e) {
+    if (e instanceof HealthConfigError) throw new StartupError(e.message);
+    throw e;
+  }
+  const metrics = health.metrics;
+  if (metrics) conf.onReload((e) => metrics.configReload(e.ok ? "success" : "failure", e.at));
+  const policy = await createServiceEnforcer(conf, {
+    dev,
+    warnings,
+    ...(metrics
+      ? { onDecision: (rule, allowed) => metrics.policyDecision(rule, allowed ? "allow" : "deny") }
+      : {}),
+  });
+  status.policy = () => policy.enforcer.status();
   registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
   const limits = await createLimitService(conf, {
     dev,
     authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
+    ...(metrics ? { onCheck: (result, over) => metrics.limitCheck(result, over) } : {}),
   }).catch((e) => {
     throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
   });
@@ -132,9 +162,19 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     configStatus: () => conf.reloadStatus(),
     ...(limits ? { limits: limits.deps } : {}),
     policy: policy.enforcer,
+    health: health.deps,
   });
   await policy.finish();
-  return { app, conf, warnings, close: async () => await limits?.close() };
+  await health.health.start();
+  return {
+    app,
+    conf,
+    warnings,
+    close: async () => {
+      await health.close();
+      await limits?.close();
+    },
+  };
 }
 
 /** The samples in `[config] sample_dir` as schemas named after their files. */
@@ -172,4 +212,30 @@ export class StartupError extends Error {
     super(message);
     this.name = "StartupError";
   }
+}
+
+/** The `config` health backend's view of the options' load and reloads. */
+function configStatus(conf: ConfigOpts): ComponentStatus {
+  const s = conf.reloadStatus();
+  const last = s.last;
+  return {
+    loaded: s.loadedAt !== undefined,
+    ...(s.loadedAt ? { loadedAt: last?.ok ? last.at : s.loadedAt } : {}),
+    source: conf.files.length > 0 ? conf.files.join(", ") : "defaults and environment",
+    reloads: s.reloads - s.failedReloads,
+    ...(last && !last.ok
+      ? { lastError: { at: last.at, message: last.error ?? "reload failed" } }
+      : {}),
+  };
+}
+
+/** The `policy` health backend's view of the service enforcer. */
+function policyComponentStatus(s: PolicyStatus | undefined): ComponentStatus {
+  if (!s) return { loaded: false };
+  return {
+    loaded: s.loaded,
+    ...(s.loadedAt ? { loadedAt: s.loadedAt } : {}),
+    source: s.sources.length > 0 ? s.sources.join(", ") : "defaults in code",
+    ...(s.error ? { lastError: { at: s.loadedAt ?? new Date(), message: s.error } } : {}),
+  };
 }

@@ -69,7 +69,11 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_CONFIG_NO_SUCH_OPT: { status: 422, title: "Unknown config option" },
   // lib/limit. Over a limit is 403, as Nova (oslo.limit's main consumer) answers OverQuota, so
   // OpenStack clients treat it alike; the type `project-over-limit` tells it from a policy 403.
-  ERR_LIMIT_PROJECT_OVER_LIMIT: { status: 403, title: "Project over limit" },
+  ERR_LIMIT_PROJECT_OVER_LIMIT: {
+    status: 403,
+    title: "Project over limit",
+    slug: "project-over-limit",
+  },
   ERR_LIMIT_CLAIM_NOT_FOUND: { status: 404, title: "Claim not found" },
   ERR_LIMIT_USAGE: { status: 500, title: "Usage unavailable" },
   ERR_LIMIT_SOURCE: { status: 500, title: "Limits unavailable" },

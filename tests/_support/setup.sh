@@ -15,6 +15,8 @@ needs=(
   "uwsgi_python3 uwsgi-plugin-python3"
   "wat2wasm wabt"
   "wrk wrk"
+  "py:oslo_middleware.healthcheck python3-oslo.middleware"
+  "chromium chromium"
 )
 
 missing=()

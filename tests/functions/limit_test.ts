@@ -67,7 +67,7 @@ Deno.test("POST /v1/limits/check answers {allowed: true} or a 403 problem with t
   assert.equal(res.status, 403);
   assert.equal(res.headers.get("Content-Type"), PROBLEM);
   const body = await res.json();
-  assert.equal(body.type, "urn:oslo-edge:problem:limit-project-over-limit");
+  assert.equal(body.type, "urn:oslo-edge:problem:project-over-limit");
   assert.equal(body.title, "Project over limit");
   assert.equal(body.projectId, "p");
   assert.deepEqual(body.overLimitInfoList, [
