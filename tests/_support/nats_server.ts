@@ -3,7 +3,7 @@
  * JetStream, and a hub with N leaf nodes, each on free loopback ports in its own
  * temp dir, stopped by PID when disposed.
  *
- * ```ts
+ * ```ts ignore
  * await using topo = await startLeafTopology({ leaves: 2, jetstream: true });
  * const hubUrl = topo.hub.url, leafUrl = topo.leaves[0].url;
  * ```
