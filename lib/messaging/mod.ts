@@ -1,15 +1,36 @@
 /**
- * lib/messaging: oslo.messaging's programming model over NATS. This first
- * layer is the transport seam: transport URLs, publish/subscribe/request with
- * headers, and JetStream KV buckets with compare-and-set writes.
+ * lib/messaging: oslo.messaging's programming model over NATS.
  *
- * @example Request and reply
+ * - RPC: {@linkcode Target}, {@linkcode RPCClient} (`call`, `cast`, `prepare`),
+ *   {@linkcode RPCServer} (endpoints, namespaces and versions, concurrent
+ *   executor, `stop`/`wait`), typed remote errors, a serializer hook,
+ *   heartbeats (`callMonitorTimeout`) and TTLs.
+ * - The transport seam and the lower-level API: {@linkcode connectTransport}
+ *   gives a {@linkcode Transport} with `publish`/`subscribe`/`request` (headers
+ *   included), KV buckets, and {@linkcode JetStream} streams and pull consumers.
+ *
+ * Subjects are described in `subjects.ts`, the RPC wire format in `rpc_wire.ts`.
+ *
+ * @example Request and reply, no RPC layer
  * ```ts ignore
  * import { connectTransport } from "./mod.ts";
  *
  * await using t = await connectTransport("nats://127.0.0.1:4222/");
- * t.subscribe("echo", (m) => void m.respond(m.data));
- * const reply = await t.request("echo", "hi", { timeout: 1000 });
+ * t.subscribe("echo", (m) => void m.respond(m.data, { headers: { seen: "1" } }));
+ * const reply = await t.request("echo", "hi", { timeout: 1000, headers: { "x-id": "7" } });
+ * ```
+ *
+ * @example RPC
+ * ```ts ignore
+ * import { connectTransport, RPCClient, RPCServer, Target } from "./mod.ts";
+ *
+ * await using t = await connectTransport("nats://127.0.0.1:4222/");
+ * await using server = new RPCServer(t, { topic: "calc", server: "a" }, [
+ *   { add: (_ctxt: unknown, a: { x: number; y: number }) => a.x + a.y },
+ * ]);
+ * await server.start();
+ * const client = new RPCClient(t, new Target({ topic: "calc" }), { timeout: 5000 });
+ * const sum = await client.call({}, "add", { x: 1, y: 2 }); // 3
  * ```
  *
  * @module
@@ -33,11 +54,45 @@ export type {
   TransportStats,
   TransportStatus,
 } from "./transport.ts";
+export { Target } from "./target.ts";
+export type { TargetFields } from "./target.ts";
+export { parseVersion, versionIsCompatible } from "./version.ts";
+export { JsonPayloadSerializer, NoOpSerializer } from "./serializer.ts";
+export type { Context, Serializer } from "./serializer.ts";
+export { RPCClient } from "./rpc_client.ts";
+export type { RPCClientInit, RPCClientOptions, RPCClientStats } from "./rpc_client.ts";
+export { RPCServer } from "./rpc_server.ts";
+export type { RPCServerOptions, RPCServerStats } from "./rpc_server.ts";
+export { expose } from "./rpc_dispatcher.ts";
+export type { AccessPolicy, Endpoint } from "./rpc_dispatcher.ts";
+export type { ErrorClass, Failure } from "./remote_error.ts";
+export { defaultLogger } from "./logger.ts";
+export type { Logger, LogLevel } from "./logger.ts";
+export type { MessagingStats } from "./stats.ts";
+export {
+  notificationFilter,
+  notificationSubject,
+  rpcSubject,
+  siteNotificationSubjects,
+  subjectToken,
+} from "./subjects.ts";
+export { JetStream } from "./jetstream.ts";
+export type { ConsumerConfig, PubAck, StreamConfig, StreamSource } from "./jetstream.ts";
+export { pullConsumer } from "./pull_consumer.ts";
+export type { PulledMessage, PullLoop, PullOptions } from "./pull_consumer.ts";
 export {
   ConnectionFailedError,
+  HeartbeatTimeoutError,
+  InvalidTargetError,
+  JetStreamApiError,
   KvConflictError,
+  MessageDeliveryFailure,
   MessagingError,
   MessagingTimeout,
   NoRespondersError,
+  NoSuchMethodError,
+  RemoteError,
+  RPCVersionCapError,
   TransportUrlError,
+  UnsupportedVersionError,
 } from "./errors.ts";

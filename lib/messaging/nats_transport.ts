@@ -77,16 +77,38 @@ function fromHeaders(h: MsgHdrs | undefined): MessageHeaders {
   return out;
 }
 
-function wrap(msg: Msg): Message {
-  return {
-    subject: msg.subject,
-    data: msg.data,
-    headers: fromHeaders(msg.headers),
-    ...(msg.reply ? { reply: msg.reply } : {}),
-    string: () => decoder.decode(msg.data),
-    json: <T>() => JSON.parse(decoder.decode(msg.data)) as T,
-    respond: (data, options) => msg.respond(toBytes(data), withHeaders(options?.headers)),
-  };
+/** A received message; headers are decoded only when read. */
+class NatsMessage implements Message {
+  #msg: Msg;
+  #headers: MessageHeaders | undefined;
+  constructor(msg: Msg) {
+    this.#msg = msg;
+  }
+  get subject(): string {
+    return this.#msg.subject;
+  }
+  get data(): Uint8Array {
+    return this.#msg.data;
+  }
+  get reply(): string | undefined {
+    return this.#msg.reply || undefined;
+  }
+  get headers(): MessageHeaders {
+    return this.#headers ??= fromHeaders(this.#msg.headers);
+  }
+  get status(): { code: number; description: string } | undefined {
+    const h = this.#msg.headers;
+    return h && h.code > 0 ? { code: h.code, description: h.description } : undefined;
+  }
+  string(): string {
+    return decoder.decode(this.#msg.data);
+  }
+  json<T>(): T {
+    return JSON.parse(decoder.decode(this.#msg.data)) as T;
+  }
+  respond(data?: Payload, options?: { headers?: MessageHeaders }): boolean {
+    return this.#msg.respond(toBytes(data), withHeaders(options?.headers));
+  }
 }
 
 function entry(e: NatsKvEntry): KvEntry {
@@ -176,14 +198,18 @@ class NatsTransport implements Transport {
   #nc: NatsConnection;
   #listeners = new Set<(s: TransportStatus) => void>();
   #reconnects = 0;
+  #down = false;
 
   constructor(nc: NatsConnection) {
     this.#nc = nc;
     (async () => {
       for await (const s of nc.status()) {
         let status: TransportStatus | undefined;
-        if (s.type === "disconnect") status = { type: "disconnect", server: s.server };
-        else if (s.type === "reconnect") {
+        if (s.type === "disconnect") {
+          this.#down = true;
+          status = { type: "disconnect", server: s.server };
+        } else if (s.type === "reconnect") {
+          this.#down = false;
           this.#reconnects++;
           status = { type: "reconnect", server: s.server };
         } else if (s.type === "reconnecting") status = { type: "reconnecting" };
@@ -209,6 +235,10 @@ class NatsTransport implements Transport {
     return this.#nc.isClosed();
   }
 
+  get state(): "connected" | "reconnecting" | "closed" {
+    return this.#nc.isClosed() ? "closed" : this.#down ? "reconnecting" : "connected";
+  }
+
   publish(subject: string, data?: Payload, options: PublishOptions = {}): void {
     this.#nc.publish(subject, toBytes(data), {
       ...withHeaders(options.headers),
@@ -221,7 +251,13 @@ class NatsTransport implements Transport {
     handler: (msg: Message) => void | Promise<void>,
     options: SubscribeOptions = {},
   ): Subscription {
-    const pending = new Set<Promise<void>>();
+    let running = 0;
+    let idle: (() => void) | undefined;
+    const report = (e: unknown) =>
+      this.#emit({ type: "error", error: `handler for ${subject}: ${(e as Error).message}` });
+    const done = () => {
+      if (--running === 0 && idle) idle();
+    };
     const sub = this.#nc.subscribe(subject, {
       ...(options.queue ? { queue: options.queue } : {}),
       callback: (err, msg) => {
@@ -229,15 +265,17 @@ class NatsTransport implements Transport {
           this.#emit({ type: "error", error: err.message });
           return;
         }
-        const run = (async () => {
-          try {
-            await handler(wrap(msg));
-          } catch (e) {
-            this.#emit({ type: "error", error: `handler for ${subject}: ${(e as Error).message}` });
-          }
-        })();
-        pending.add(run);
-        run.finally(() => pending.delete(run));
+        let result: void | Promise<void>;
+        try {
+          result = handler(new NatsMessage(msg));
+        } catch (e) {
+          report(e);
+          return;
+        }
+        if (result instanceof Promise) {
+          running++;
+          result.catch(report).finally(done);
+        }
       },
     });
     return {
@@ -245,7 +283,7 @@ class NatsTransport implements Transport {
       unsubscribe: () => sub.unsubscribe(),
       drain: async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => {});
-        await Promise.all([...pending]);
+        if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
       },
     };
   }
@@ -256,7 +294,7 @@ class NatsTransport implements Transport {
         timeout: options.timeout,
         ...withHeaders(options.headers),
       });
-      return wrap(reply);
+      return new NatsMessage(reply);
     } catch (e) {
       if (
         e instanceof NatsNoResponders ||

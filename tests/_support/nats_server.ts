@@ -14,6 +14,8 @@
  * @module
  */
 
+import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
+
 const NATS_BIN = Deno.env.get("NATS_SERVER_BIN") ?? "nats-server";
 const INSTALL_HINT =
   "nats-server is not installed: run `deno task setup` (or apt-get install -y nats-server)";
@@ -263,6 +265,11 @@ export interface LeafTopology extends AsyncDisposable {
   leaves: NatsServer[];
   /** Waits until the hub sees `count` leaf links (all by default). */
   waitForLeafLinks(count?: number): Promise<void>;
+  /**
+   * With `linkProxy`: the TCP proxy each leaf dials the hub through, by leaf
+   * index (cut and restore a leaf link, or slow it down); empty otherwise.
+   */
+  links: TcpProxy[];
 }
 
 /** Options of {@linkcode startLeafTopology}. */
@@ -277,6 +284,11 @@ export interface LeafTopologyOptions {
   hubConfig?: string;
   /** Raw config for each leaf, by index. */
   leafConfig?: (index: number) => string;
+  /**
+   * Route each leaf link through a userspace TCP proxy (see `tcp_proxy.ts`):
+   * `true`, or `{ delay }` in ms added to every chunk each way (a WAN link).
+   */
+  linkProxy?: boolean | { delay?: number };
 }
 
 /** Starts a hub, then N leaf nodes dialling it, and waits until every leaf link is up. */
@@ -288,9 +300,11 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
     ...(options.hubConfig ? { extraConfig: options.hubConfig } : {}),
   });
   const leaves: NatsServer[] = [];
+  const links: TcpProxy[] = [];
   const topo: LeafTopology = {
     hub,
     leaves,
+    links,
     async waitForLeafLinks(count = leaves.length) {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
@@ -313,16 +327,24 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
     },
     async [Symbol.asyncDispose]() {
       for (const leaf of leaves) await leaf[Symbol.asyncDispose]();
+      for (const link of links) await link[Symbol.asyncDispose]();
       await hub[Symbol.asyncDispose]();
     },
   };
   try {
     for (let i = 1; i <= options.leaves; i++) {
       const extra = options.leafConfig?.(i - 1);
+      let remote = hub.leafUrl;
+      if (options.linkProxy) {
+        const delay = typeof options.linkProxy === "object" ? options.linkProxy.delay ?? 0 : 0;
+        const link = await startTcpProxy({ target: hub.leafPort, delay });
+        links.push(link);
+        remote = `nats-leaf://127.0.0.1:${link.port}`;
+      }
       leaves.push(
         await startNatsServer({
           name: `leaf${i}`,
-          leafRemotes: [hub.leafUrl],
+          leafRemotes: [remote],
           ...(options.leafJetstream ? { jetstream: { domain: `leaf${i}` } } : {}),
           ...(extra ? { extraConfig: extra } : {}),
         }),
