@@ -60,6 +60,8 @@ export interface ConsumerConfig {
   ackWait?: number;
   /** Most unacknowledged messages at once (default 1000). */
   maxAckPending?: number;
+  /** Start with messages stored from now on, not the stream's whole content. */
+  deliverNew?: boolean;
 }
 
 interface ApiReply {
@@ -200,7 +202,7 @@ export class JetStream {
       stream_name: stream,
       config: {
         durable_name: config.name,
-        deliver_policy: "all",
+        deliver_policy: config.deliverNew ? "new" : "all",
         ack_policy: "explicit",
         ack_wait: (config.ackWait ?? 30_000) * NS_PER_MS,
         max_deliver: -1,

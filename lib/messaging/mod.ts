@@ -5,6 +5,12 @@
  *   {@linkcode RPCServer} (endpoints, namespaces and versions, concurrent
  *   executor, `stop`/`wait`), typed remote errors, a serializer hook,
  *   heartbeats (`callMonitorTimeout`) and TTLs.
+ * - Notifications: {@linkcode Notifier} (priorities, topics, drivers
+ *   `messaging`/`log`/`noop`) and {@linkcode NotificationListener} (targets,
+ *   endpoints by priority, {@linkcode NotificationFilter}, pools, requeue),
+ *   stored in JetStream streams so that none are lost while a leaf link is down.
+ * - Options in oslo's groups and hybrid transports: `[DEFAULT] transport_url`
+ *   for RPC, `[oslo_messaging_notifications] transport_url` for notifications.
  * - The transport seam and the lower-level API: {@linkcode connectTransport}
  *   gives a {@linkcode Transport} with `publish`/`subscribe`/`request` (headers
  *   included), KV buckets, and {@linkcode JetStream} streams and pull consumers.
@@ -76,6 +82,33 @@ export {
   siteNotificationSubjects,
   subjectToken,
 } from "./subjects.ts";
+export { Notifier, PRIORITIES } from "./notifier.ts";
+export type { NotifierOptions, NotifierStats, Priority } from "./notifier.ts";
+export type { NotificationDriver } from "./notify_drivers.ts";
+export { NotificationListener, NotificationResult } from "./notification_listener.ts";
+export type {
+  NotificationEndpoint,
+  NotificationHandler,
+  NotificationListenerOptions,
+  NotificationListenerStats,
+  NotificationMetadata,
+  NotificationResultValue,
+} from "./notification_listener.ts";
+export { NotificationFilter } from "./notification_filter.ts";
+export type { NotificationFilterRules } from "./notification_filter.ts";
+export type { NotificationMessage } from "./notification_message.ts";
+export { DEFAULT_NOTIFICATION_STREAM, ensureNotificationStream } from "./notification_streams.ts";
+export type { NotificationStreamOptions } from "./notification_streams.ts";
+export { MESSAGING_GROUPS, NATS_OPTS, NOTIFICATION_OPTS, RPC_OPTS } from "./options.ts";
+export {
+  getNotificationTransport,
+  getRpcTransport,
+  notifierOptions,
+  registerMessagingOptions,
+  rpcClientInit,
+  rpcServerOptions,
+  transportUrlFor,
+} from "./from_config.ts";
 export { JetStream } from "./jetstream.ts";
 export type { ConsumerConfig, PubAck, StreamConfig, StreamSource } from "./jetstream.ts";
 export { pullConsumer } from "./pull_consumer.ts";

@@ -14,9 +14,10 @@
  *
  * Notifications: `oslo.notify.<site>.<exchange>.<topic>.<priority>`, where
  * `site` is where the notifier runs (a leaf node's JetStream domain, or the
- * hub): each site's stream captures its own site's subjects and the hub's
- * stream sources the sites' streams, so each message is stored once per
- * stream. Listeners filter on `oslo.notify.*.<exchange>.<topic>.<priority>`.
+ * hub). A leaf site's stream captures its own site's subjects; the hub's
+ * stream captures every notification subject and sources the leaf streams (see
+ * `notification_streams.ts`). Listeners at the hub filter on
+ * `oslo.notify.*.<exchange>.<topic>.<priority>`, at a leaf on their own site.
  *
  * Names are escaped so that a dot, space or wildcard in a topic or host name
  * stays inside its token: every character but letters, digits, `_` and `-`
@@ -76,12 +77,21 @@ export function notificationSubject(
   }.${priority}`;
 }
 
-/** Filter matching notifications of `priority` on `topic` from every site. */
-export function notificationFilter(exchange: string, topic: string, priority: string): string {
-  return `oslo.notify.*.${subjectToken(exchange)}.${subjectToken(topic)}.${priority}`;
+/** Filter matching notifications of `priority` on `topic` from `site` (default every site: `*`). */
+export function notificationFilter(
+  exchange: string,
+  topic: string,
+  priority: string,
+  site = "*",
+): string {
+  const s = site === "*" ? "*" : subjectToken(site);
+  return `oslo.notify.${s}.${subjectToken(exchange)}.${subjectToken(topic)}.${priority}`;
 }
 
-/** Subjects a site's notification stream captures. */
-export function siteNotificationSubjects(site: string): string[] {
-  return [`oslo.notify.${subjectToken(site)}.>`];
+/** Every notification subject: what the hub's (aggregating) stream captures. */
+export const ALL_NOTIFICATIONS = "oslo.notify.>";
+
+/** Subjects a site's notification stream captures: its own site's, or all for the hub. */
+export function siteNotificationSubjects(site: string, aggregate = false): string[] {
+  return aggregate ? [ALL_NOTIFICATIONS] : [`oslo.notify.${subjectToken(site)}.>`];
 }
