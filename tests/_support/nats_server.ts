@@ -5,7 +5,7 @@
  *
  * ```ts ignore
  * await using topo = await startLeafTopology({ leaves: 2, jetstream: true });
- * const hubUrl = topo.hub.url, leafUrl = topo.leaves[0].url;
+ * const hubUrl = topo.hub.url, leafUrl = topo.leaves[0]?.url;
  * ```
  *
  * Use {@linkcode natsTest} in place of `Deno.test` to print the tail of every
@@ -16,7 +16,19 @@
 
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 
-const NATS_BIN = Deno.env.get("NATS_SERVER_BIN") ?? "nats-server";
+/** The nats-server binary: `NATS_SERVER_BIN`, else PATH, else Debian's /usr/sbin. */
+function natsBin(): string {
+  const configured = Deno.env.get("NATS_SERVER_BIN");
+  if (configured) return configured;
+  const dirs = [...(Deno.env.get("PATH") ?? "").split(":"), "/usr/sbin", "/usr/local/sbin"];
+  for (const dir of dirs) {
+    try {
+      if (dir && Deno.statSync(`${dir}/nats-server`).isFile) return `${dir}/nats-server`;
+    } catch { /* not here */ }
+  }
+  return "nats-server";
+}
+const NATS_BIN = natsBin();
 const INSTALL_HINT =
   "nats-server is not installed: run `deno task setup` (or apt-get install -y nats-server)";
 

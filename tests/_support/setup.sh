@@ -6,6 +6,10 @@ set -euo pipefail
 # command-to-check  debian-package  (a check is a command name or a python module "py:mod")
 needs=(
   "nats-server nats-server"
+  "py:oslo_limit python3-oslo.limit"
+  "py:keystone python3-keystone"
+  "uwsgi uwsgi-core"
+  "uwsgi_python3 uwsgi-plugin-python3"
 )
 
 missing=()
@@ -14,7 +18,8 @@ for pair in "${needs[@]}"; do
   pkg=${pair#* }
   case "$check" in
     py:*) /usr/bin/python3 -c "import ${check#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
-    *) command -v "$check" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    # Debian puts some servers in /usr/sbin, which a non-root PATH may lack.
+    *) command -v "$check" >/dev/null 2>&1 || [ -x "/usr/sbin/$check" ] || missing+=("$pkg") ;;
   esac
 done
 

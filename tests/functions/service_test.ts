@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { ConfigFilesNotFoundError, ConfigFileValueError } from "../../lib/config/mod.ts";
+import { createService, StartupError } from "../../functions/service.ts";
+import { makeKey, signToken } from "./_jwt.ts";
+
+Deno.test("createService() in dev mode turns auth off and says so", async () => {
+  const { app, warnings } = await createService({ args: ["--dev"], env: {} });
+  assert.ok(warnings.some((w) => /authentication is OFF/.test(w)));
+  const res = await app.request("/v1/config/validate", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ config: "[DEFAULT]\ndebug = true\n" }),
+  });
+  assert.equal(res.status, 200);
+});
+
+Deno.test("createService() refuses noauth outside dev mode, naming the source", async () => {
+  await assert.rejects(
+    createService({ env: { OS_AUTH__STRATEGY: "noauth" } }),
+    (e) =>
+      e instanceof StartupError && /noauth/.test(e.message) && /OS_AUTH__STRATEGY/.test(e.message),
+  );
+});
+
+Deno.test("createService() refuses jwt without a key outside dev mode", async () => {
+  await assert.rejects(
+    createService({ env: {} }),
+    (e) => e instanceof StartupError && /jwks_url/.test(e.message),
+  );
+});
+
+Deno.test("createService() stops on an invalid value, naming the option and its file and line", async () => {
+  await assert.rejects(
+    createService({
+      args: ["--dev"],
+      env: {},
+      texts: [{
+        name: "edge.conf",
+        text: "[DEFAULT]\n\n[oslo_middleware]\nmax_request_body_size = lots\n",
+      }],
+    }),
+    (e) =>
+      e instanceof ConfigFileValueError && e.option === "oslo_middleware/max_request_body_size" &&
+      e.source === "edge.conf:4",
+  );
+});
+
+Deno.test("createService() stops on an invalid environment value, naming the variable", async () => {
+  await assert.rejects(
+    createService({ args: ["--dev"], env: { OS_AUTH__CLOCK_SKEW: "-5" } }),
+    (e) =>
+      e instanceof ConfigFileValueError && /auth\/clock_skew/.test(e.message) &&
+      /OS_AUTH__CLOCK_SKEW/.test(e.message),
+  );
+});
+
+Deno.test("createService() reports a missing --config-file", async () => {
+  await assert.rejects(
+    createService({ args: ["--dev", "--config-file", "/nonexistent/edge.conf"], env: {} }),
+    (e) => e instanceof ConfigFilesNotFoundError && e.files[0] === "/nonexistent/edge.conf",
+  );
+});
+
+Deno.test("createService() verifies tokens with a configured public key file", async () => {
+  const key = await makeKey("ES256");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/key.pem`, key.spki);
+    await Deno.writeTextFile(
+      `${dir}/edge.conf`,
+      `[auth]\npublic_key_file = ${dir}/key.pem\nissuer = https://idp\naudience = edge\nalgorithms = ES256\n`,
+    );
+    const { app, warnings } = await createService({
+      args: ["--config-file", `${dir}/edge.conf`],
+      env: {},
+    });
+    assert.deepEqual(warnings, []);
+    const token = await signToken(key, { sub: "u" }, { issuer: "https://idp", audience: "edge" });
+    const ok = await app.request("/v1/config/validate", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ config: "" }),
+    });
+    assert.equal(ok.status, 200);
+    const none = await app.request("/v1/config/validate", { method: "POST" });
+    assert.equal(none.status, 401);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
