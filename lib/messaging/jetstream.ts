@@ -62,6 +62,8 @@ export interface ConsumerConfig {
   maxAckPending?: number;
   /** Start with messages stored from now on, not the stream's whole content. */
   deliverNew?: boolean;
+  /** Start at this stream sequence (wins over `deliverNew`). */
+  startSeq?: number;
 }
 
 interface ApiReply {
@@ -202,7 +204,8 @@ export class JetStream {
       stream_name: stream,
       config: {
         durable_name: config.name,
-        deliver_policy: config.deliverNew ? "new" : "all",
+        deliver_policy: config.startSeq ? "by_start_sequence" : config.deliverNew ? "new" : "all",
+        ...(config.startSeq ? { opt_start_seq: config.startSeq } : {}),
         ack_policy: "explicit",
         ack_wait: (config.ackWait ?? 30_000) * NS_PER_MS,
         max_deliver: -1,
@@ -210,6 +213,24 @@ export class JetStream {
         replay_policy: "instant",
         ...(config.filterSubject ? { filter_subject: config.filterSubject } : {}),
       },
+    });
+  }
+
+  /**
+   * Creates a durable consumer, or keeps the existing one when its filter is
+   * the same. A consumer whose filter differs (its stream gained sources) is
+   * made again from where it stood (its ack floor), so nothing is skipped.
+   */
+  async ensureDurable(stream: string, config: ConsumerConfig): Promise<void> {
+    const info = await this.consumerInfo(stream, config.name) as
+      | { config: { filter_subject?: string }; ack_floor?: { stream_seq?: number } }
+      | undefined;
+    if (!info) return await this.ensureConsumer(stream, config);
+    if ((info.config.filter_subject ?? "") === (config.filterSubject ?? "")) return;
+    await this.api(`CONSUMER.DELETE.${stream}.${config.name}`);
+    await this.ensureConsumer(stream, {
+      ...config,
+      startSeq: (info.ack_floor?.stream_seq ?? 0) + 1,
     });
   }
 

@@ -24,6 +24,7 @@ import {
   DEFAULT_NOTIFICATION_STREAM,
   ensureNotificationStream,
   listenSite,
+  SourcesPendingError,
 } from "./notification_streams.ts";
 import { PRIORITIES, type Priority } from "./notifier.ts";
 import { pullConsumer, type PulledMessage, type PullLoop } from "./pull_consumer.ts";
@@ -79,6 +80,10 @@ export interface NotificationListenerOptions {
   site?: string;
   /** Create the stream when missing (default true). */
   ensureStream?: boolean;
+  /** Leaf sites (JetStream domains) whose streams the hub's stream sources (added if missing). */
+  sourceSites?: readonly string[];
+  /** Milliseconds between attempts to source a leaf site that did not answer (default 5000). */
+  sourceRetry?: number;
   /** Milliseconds before an unacknowledged message is redelivered (default 30000). */
   ackWait?: number;
   /** Message ids remembered to refuse repeats (default 10000). */
@@ -110,6 +115,9 @@ export class NotificationListener implements AsyncDisposable {
   #o: NotificationListenerOptions;
   #log: Logger;
   #loops: PullLoop[] = [];
+  #running = false;
+  #from = "";
+  #retry: ReturnType<typeof setTimeout> | undefined;
   #stopping: Promise<void> | undefined;
   #seen: SeenSet;
   #c = {
@@ -146,37 +154,66 @@ export class NotificationListener implements AsyncDisposable {
     return PRIORITIES.filter((p) => this.endpoints.some((e) => typeof e[p] === "function"));
   }
 
-  /** Creates the durable consumers (and the stream, unless told not to) and starts pulling. */
+  /**
+   * Creates the durable consumers (and the stream, unless told not to) and
+   * starts pulling. Leaf sites that cannot be reached yet are sourced later, by
+   * themselves (retried every `sourceRetry` ms).
+   */
   async start(): Promise<void> {
-    if (this.#loops.length) return;
+    if (this.#running) return;
+    this.#running = true;
     this.#stopping = undefined;
+    await this.#consume(await this.#streamSite());
+  }
+
+  async #streamSite(): Promise<string> {
     const stream = this.#o.stream ?? DEFAULT_NOTIFICATION_STREAM;
     const site = this.#o.site ?? "hub";
-    let subjects: string[];
-    if (this.#o.ensureStream !== false) {
-      subjects = await ensureNotificationStream(this.#js, { site, stream });
-    } else {
-      const info = await this.#js.streamInfo(stream) as { config: { subjects?: string[] } };
-      subjects = info?.config.subjects ?? [];
+    if (this.#o.ensureStream === false) return await listenSite(this.#js, stream, site);
+    try {
+      return await ensureNotificationStream(this.#js, {
+        site,
+        stream,
+        ...(this.#o.sourceSites ? { sourceDomains: this.#o.sourceSites } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof SourcesPendingError)) throw e;
+      this.#log("warning", `${e.message}; retrying`);
+      clearTimeout(this.#retry);
+      this.#retry = setTimeout(() => this.#resource(), this.#o.sourceRetry ?? 5000);
+      return e.listenSite;
     }
-    const from = listenSite(subjects, site);
+  }
+
+  /** Tries the pending sources again; re-creates the consumers if their filter must widen. */
+  async #resource(): Promise<void> {
+    if (!this.#running) return;
+    try {
+      const from = await this.#streamSite();
+      if (from !== this.#from && this.#running) {
+        await Promise.all(this.#loops.splice(0).map((l) => l.stop()));
+        await this.#consume(from);
+      }
+    } catch (e) {
+      this.#log("warning", `Cannot update notification sources: ${(e as Error).message}`);
+      this.#retry = setTimeout(() => this.#resource(), this.#o.sourceRetry ?? 5000);
+    }
+  }
+
+  async #consume(from: string): Promise<void> {
+    this.#from = from;
+    const stream = this.#o.stream ?? DEFAULT_NOTIFICATION_STREAM;
     for (const target of this.targets) {
       const exchange = target.exchange ?? this.#o.exchange ?? "openstack";
       for (const priority of this.priorities) {
-        const name = consumerName(
-          this.#o.pool ?? "default",
-          exchange,
-          target.topic as string,
-          priority,
-        );
-        if (!(await this.#js.consumerInfo(stream, name))) {
-          await this.#js.ensureConsumer(stream, {
-            name,
-            filterSubject: notificationFilter(exchange, target.topic as string, priority, from),
-            ackWait: this.#o.ackWait ?? 30_000,
-            deliverNew: true,
-          });
-        }
+        const topic = target.topic as string;
+        const name = consumerName(this.#o.pool ?? "default", exchange, topic, priority);
+        await this.#js.ensureDurable(stream, {
+          name,
+          filterSubject: notificationFilter(exchange, topic, priority, from),
+          ackWait: this.#o.ackWait ?? 30_000,
+          deliverNew: true,
+        });
         this.#loops.push(
           pullConsumer(this.#js, { stream, consumer: name }, (m) => this.#handle(m), {
             batch: this.#o.executorPoolSize ?? 64,
@@ -189,6 +226,8 @@ export class NotificationListener implements AsyncDisposable {
 
   /** Stops pulling; messages being handled finish (see {@linkcode wait}). */
   stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#retry);
     const loops = this.#loops.splice(0);
     this.#stopping ??= Promise.all(loops.map((l) => l.stop())).then(() => {});
     return Promise.resolve();

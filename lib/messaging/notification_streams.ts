@@ -1,25 +1,26 @@
 /**
  * The JetStream streams notifications are stored in, one per site, all named
- * `OSLO_NOTIFICATIONS` by default (each in its own JetStream domain):
+ * `OSLO_NOTIFICATIONS` by default (each in its own JetStream domain). Each
+ * site's stream captures only its own site's subjects (`oslo.notify.<site>.>`),
+ * so a notification is stored once, where it was emitted, even though its
+ * subject crosses leaf links like any other. The hub's stream also *sources*
+ * each leaf's stream across the leaf link (`$JS.<leaf>.API`): while a link is
+ * down, the leaf's stream keeps what its site emits and the hub catches up
+ * when the link is back.
  *
- * - a leaf site's stream captures its own site's subjects
- *   (`oslo.notify.<site>.>`): while the leaf link is down it keeps what the
- *   site emits;
- * - the hub's stream captures every notification subject (`oslo.notify.>`)
- *   and *sources* each leaf's stream across the leaf link (`$JS.<leaf>.API`),
- *   catching up when a link comes back.
+ * A source is added only once the leaf's stream exists (it is created through
+ * the leaf's domain when missing): nats-server 2.9 retries a source whose
+ * stream is missing only after long, irregular delays, while a source set up
+ * on an existing stream resumes within seconds after a cut link or a restart.
  *
- * While a link is up, a leaf's notification may reach the hub twice: sourced,
- * and as a plain message crossing the link into the hub's stream. Both copies
- * carry the same `Nats-Msg-Id` (`<message_id>:<topic>`), and the hub's stream
- * keeps one (its duplicate window is 10 minutes, longer than sourcing lags).
- * Denying `oslo.notify.>` on the leaf remote (`deny_exports`) removes the plain
- * copy and halves the WAN traffic, for leaves with JetStream.
+ * Listeners of a stream that sources other domains filter on every site
+ * (`oslo.notify.*...`); of a stream without sources, on its own site.
  *
  * @module
  */
-import type { JetStream } from "./jetstream.ts";
-import { ALL_NOTIFICATIONS, siteNotificationSubjects } from "./subjects.ts";
+import { JetStream } from "./jetstream.ts";
+import { MessagingError } from "./errors.ts";
+import { siteNotificationSubjects } from "./subjects.ts";
 
 /** Default stream name. */
 export const DEFAULT_NOTIFICATION_STREAM = "OSLO_NOTIFICATIONS";
@@ -28,8 +29,6 @@ export const DEFAULT_NOTIFICATION_STREAM = "OSLO_NOTIFICATIONS";
 export interface NotificationStreamOptions {
   /** This site's name (its messages' subject token). */
   site: string;
-  /** Capture every site's subjects (the hub); default: when `site` is "hub". */
-  aggregate?: boolean;
   /** Stream name (default `OSLO_NOTIFICATIONS`, the same in every domain). */
   stream?: string;
   /** JetStream domains (leaf sites) whose streams this one sources; added to those already there. */
@@ -49,7 +48,8 @@ interface StreamInfo {
 /**
  * Creates the site's notification stream, or adds missing subjects and sources
  * to it (never removes any). Idempotent: safe to call from every notifier and
- * listener. Resolves to the stream's subjects.
+ * listener. Resolves to the site token its listeners filter on: `*` when the
+ * stream sources other domains, else `site`.
  *
  * @example The hub, sourcing two leaf sites
  * ```ts ignore
@@ -59,15 +59,13 @@ interface StreamInfo {
 export async function ensureNotificationStream(
   js: JetStream,
   options: NotificationStreamOptions,
-): Promise<string[]> {
+): Promise<string> {
   const name = options.stream ?? DEFAULT_NOTIFICATION_STREAM;
-  const aggregate = options.aggregate ?? options.site === "hub";
   const info = await js.streamInfo(name) as StreamInfo | undefined;
-  let subjects = [...(info?.config.subjects ?? [])];
+  const subjects = [...(info?.config.subjects ?? [])];
   let changed = !info;
-  for (const s of siteNotificationSubjects(options.site, aggregate)) {
-    if (!subjects.includes(s) && !subjects.includes(ALL_NOTIFICATIONS)) {
-      if (s === ALL_NOTIFICATIONS) subjects = subjects.filter((x) => !x.startsWith("oslo.notify."));
+  for (const s of siteNotificationSubjects(options.site)) {
+    if (!subjects.includes(s)) {
       subjects.push(s);
       changed = true;
     }
@@ -77,25 +75,57 @@ export async function ensureNotificationStream(
     ...(s.external?.api ? { domain: s.external.api.split(".")[1] as string } : {}),
     ...(s.filter_subject ? { filterSubject: s.filter_subject } : {}),
   }));
+  const unreachable: string[] = [];
   for (const domain of options.sourceDomains ?? []) {
-    if (!sources.some((s) => s.name === name && s.domain === domain)) {
-      sources.push({ name, domain });
-      changed = true;
+    if (sources.some((s) => s.name === name && s.domain === domain)) continue;
+    try {
+      await ensureNotificationStream(new JetStream(js.transport, { domain }), {
+        site: domain,
+        stream: name,
+        ...(options.maxAge ? { maxAge: options.maxAge } : {}),
+      });
+    } catch {
+      unreachable.push(domain);
+      continue;
     }
+    sources.push({ name, domain });
+    changed = true;
   }
   if (changed) {
     await js.ensureStream({
       name,
       subjects,
       sources,
-      duplicateWindow: 600_000,
       maxAge: options.maxAge ?? (info ? (info.config.max_age ?? 0) / 1_000_000 : 0),
     });
   }
-  return subjects;
+  if (unreachable.length) {
+    throw new SourcesPendingError(unreachable, sources.some((s) => s.domain) ? "*" : options.site);
+  }
+  return sources.some((s) => s.domain) ? "*" : options.site;
 }
 
-/** The site token listeners of a stream with these subjects filter on: `*` for the hub's. */
-export function listenSite(subjects: readonly string[], site: string): string {
-  return subjects.includes(ALL_NOTIFICATIONS) ? "*" : site;
+/** Some leaf sites could not be reached to source them (their link is down): try again later. */
+export class SourcesPendingError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_SOURCES_PENDING";
+  /** The sites not sourced yet. */
+  readonly sites: string[];
+  /** The filter site token to use meanwhile. */
+  readonly listenSite: string;
+  constructor(sites: string[], listenSite: string) {
+    super(
+      `Cannot source notifications from ${
+        sites.map((s) => `"${s}"`).join(", ")
+      } yet: their JetStream does not answer (link down?)`,
+    );
+    this.name = "SourcesPendingError";
+    this.sites = sites;
+    this.listenSite = listenSite;
+  }
+}
+
+/** The site token listeners of an existing stream filter on (see {@linkcode ensureNotificationStream}). */
+export async function listenSite(js: JetStream, stream: string, site: string): Promise<string> {
+  const info = await js.streamInfo(stream) as StreamInfo | undefined;
+  return info?.config.sources?.some((s) => s.external?.api) ? "*" : site;
 }

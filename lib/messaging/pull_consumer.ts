@@ -98,18 +98,23 @@ export function pullConsumer(
   const pull = () => {
     if (stopped || running > 0) return;
     clearTimeout(retryTimer);
+    if (t.closed) return void stopLoop();
     pullId++;
     outstanding = batch;
     lastSeen = Date.now();
-    t.publish(
-      next,
-      JSON.stringify({
-        batch,
-        expires: expires * 1_000_000,
-        idle_heartbeat: heartbeat * 1_000_000,
-      }),
-      { reply: `${inbox}.${pullId}` },
-    );
+    try {
+      t.publish(
+        next,
+        JSON.stringify({
+          batch,
+          expires: expires * 1_000_000,
+          idle_heartbeat: heartbeat * 1_000_000,
+        }),
+        { reply: `${inbox}.${pullId}` },
+      );
+    } catch (e) {
+      options.onError?.(`pull from ${target.stream}/${target.consumer}: ${(e as Error).message}`);
+    }
   };
   const pullLater = (ms: number) => {
     clearTimeout(retryTimer);
@@ -119,9 +124,11 @@ export function pullConsumer(
   const handle = async (m: Message) => {
     let settled = false;
     const settle = (verb: string) => {
-      if (settled || !m.reply) return;
+      if (settled || !m.reply || t.closed) return;
       settled = true;
-      t.publish(m.reply, verb);
+      try {
+        t.publish(m.reply, verb);
+      } catch { /* the connection closed: JetStream redelivers after ackWait */ }
     };
     const msg = pulled(m, settle);
     try {
@@ -151,7 +158,7 @@ export function pullConsumer(
       return;
     }
     if (stopped) {
-      if (m.reply) t.publish(m.reply, "-NAK"); // another member of the pool takes it now
+      if (m.reply && !t.closed) t.publish(m.reply, "-NAK"); // another member of the pool takes it now
       return;
     }
     if (current) outstanding--;
@@ -169,16 +176,15 @@ export function pullConsumer(
   const watchdog = setInterval(() => {
     if (running === 0 && Date.now() - lastSeen > 2 * heartbeat + 500) pull();
   }, heartbeat);
+  const stopLoop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(watchdog);
+    clearTimeout(retryTimer);
+    if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
+    if (!t.closed) sub.unsubscribe();
+  };
   pull();
 
-  return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(watchdog);
-      clearTimeout(retryTimer);
-      if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
-      sub.unsubscribe();
-    },
-  };
+  return { stop: stopLoop };
 }

@@ -14,10 +14,9 @@
  *
  * Notifications: `oslo.notify.<site>.<exchange>.<topic>.<priority>`, where
  * `site` is where the notifier runs (a leaf node's JetStream domain, or the
- * hub). A leaf site's stream captures its own site's subjects; the hub's
- * stream captures every notification subject and sources the leaf streams (see
- * `notification_streams.ts`). Listeners at the hub filter on
- * `oslo.notify.*.<exchange>.<topic>.<priority>`, at a leaf on their own site.
+ * hub). Each site's stream captures its own site's subjects; the hub's stream
+ * also sources the leaf streams (see `notification_streams.ts`). Listeners at
+ * the hub filter on `oslo.notify.*.<exchange>.<topic>.<priority>`.
  *
  * Names are escaped so that a dot, space or wildcard in a topic or host name
  * stays inside its token: every character but letters, digits, `_` and `-`
@@ -88,10 +87,7 @@ export function notificationFilter(
   return `oslo.notify.${s}.${subjectToken(exchange)}.${subjectToken(topic)}.${priority}`;
 }
 
-/** Every notification subject: what the hub's (aggregating) stream captures. */
-export const ALL_NOTIFICATIONS = "oslo.notify.>";
-
-/** Subjects a site's notification stream captures: its own site's, or all for the hub. */
-export function siteNotificationSubjects(site: string, aggregate = false): string[] {
-  return aggregate ? [ALL_NOTIFICATIONS] : [`oslo.notify.${subjectToken(site)}.>`];
+/** Subjects a site's notification stream captures: its own site's. */
+export function siteNotificationSubjects(site: string): string[] {
+  return [`oslo.notify.${subjectToken(site)}.>`];
 }

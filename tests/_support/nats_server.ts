@@ -42,6 +42,12 @@ export interface NatsServerOptions {
   leafListen?: boolean;
   /** Leaf remotes to dial (leaf side): `nats-leaf://host:port` URLs. */
   leafRemotes?: string[];
+  /**
+   * Hub side: the leaf listener address told to leaf nodes, which they also
+   * dial when their link drops (`host:port`). A closed port keeps leaf nodes
+   * dialling only their configured remote, such as a proxy.
+   */
+  leafAdvertise?: string;
   /** Raw config appended to the generated file. */
   extraConfig?: string;
   /** Client port; random when absent (kept across restarts). */
@@ -113,6 +119,7 @@ export class NatsServer implements AsyncDisposable {
     if (o.leafListen || o.leafRemotes) {
       const parts: string[] = [];
       if (o.leafListen) parts.push(`listen: "127.0.0.1:${this.leafPort || -1}"`);
+      if (o.leafAdvertise) parts.push(`advertise: ${JSON.stringify(o.leafAdvertise)}`);
       if (o.leafRemotes) {
         parts.push("reconnect: 1"); // seconds; the smallest interval nats-server takes
         parts.push(
@@ -308,6 +315,8 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
   const hub = await startNatsServer({
     name: "hub",
     leafListen: true,
+    // Leaf nodes learn the hub's own leaf address and would dial it around the proxy.
+    ...(options.linkProxy ? { leafAdvertise: "127.0.0.1:1" } : {}),
     ...(options.jetstream ? { jetstream: { domain: "hub" } } : {}),
     ...(options.hubConfig ? { extraConfig: options.hubConfig } : {}),
   });
