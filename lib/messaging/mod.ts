@@ -11,19 +11,55 @@
  *   stored in JetStream streams so that none are lost while a leaf link is down.
  * - Options in oslo's groups and hybrid transports: `[DEFAULT] transport_url`
  *   for RPC, `[oslo_messaging_notifications] transport_url` for notifications.
- * - The transport seam and the lower-level API: {@linkcode connectTransport}
- *   gives a {@linkcode Transport} with `publish`/`subscribe`/`request` (headers
- *   included), KV buckets, and {@linkcode JetStream} streams and pull consumers.
+ * - The lower-level API, without the RPC layer (below).
  *
- * Subjects are described in `subjects.ts`, the RPC wire format in `rpc_wire.ts`.
+ * Subjects are described in `subjects.ts`, the RPC wire format in
+ * `rpc_wire.ts`, notification streams in `notification_streams.ts`.
  *
- * @example Request and reply, no RPC layer
+ * ## The lower-level API
+ *
+ * {@linkcode connectTransport} gives a {@linkcode Transport}: one NATS
+ * connection that reconnects by itself, forever.
+ *
+ * - `publish(subject, data, { headers, reply })`: fire and forget.
+ * - `subscribe(subject, handler, { queue })`: wildcards (`a.*`, `a.>`), queue
+ *   groups (each message to one member); the handler gets a {@linkcode Message}
+ *   with `subject`, `data`, `headers`, `reply`, `status`, `string()`, `json()`
+ *   and `respond(data, { headers })`. `drain()` waits for running handlers.
+ * - `request(subject, data, { timeout, headers })`: one reply, or
+ *   `NoRespondersError` (nobody listens) or `MessagingTimeout`.
+ * - `state` (`connected`, `reconnecting`, `closed`), `onStatus(listener)`,
+ *   `stats()` (messages, bytes, reconnects), `rtt()`, `flush()`.
+ * - `kv(bucket)`: a JetStream key/value bucket ({@linkcode KvStore}) with
+ *   compare-and-set `create`/`update`/`delete` by revision and `watch`.
+ * - {@linkcode JetStream}: streams (`ensureStream`, sources from other
+ *   JetStream domains), `publish` that resolves once stored (`Nats-Msg-Id`
+ *   dedupe), durable consumers, and {@linkcode pullConsumer} to read them with
+ *   `ack`/`nak`.
+ *
+ * @example Request and reply with headers, no RPC layer
  * ```ts ignore
  * import { connectTransport } from "./mod.ts";
  *
  * await using t = await connectTransport("nats://127.0.0.1:4222/");
- * t.subscribe("echo", (m) => void m.respond(m.data, { headers: { seen: "1" } }));
+ * t.subscribe("echo", (m) => void m.respond(m.data, { headers: { seen: m.headers["x-id"] } }));
  * const reply = await t.request("echo", "hi", { timeout: 1000, headers: { "x-id": "7" } });
+ * reply.headers.seen; // "7"
+ * ```
+ *
+ * @example Store, then read with acknowledgements
+ * ```ts ignore
+ * import { connectTransport, JetStream, pullConsumer } from "./mod.ts";
+ *
+ * await using t = await connectTransport("nats://127.0.0.1:4222/");
+ * const js = new JetStream(t);
+ * await js.ensureStream({ name: "AUDIT", subjects: ["audit.>"] });
+ * await js.publish("audit.login", JSON.stringify({ user: "u1" }), { msgId: "evt-1" });
+ * await js.ensureConsumer("AUDIT", { name: "archiver" });
+ * const loop = pullConsumer(js, { stream: "AUDIT", consumer: "archiver" }, (m) => {
+ *   console.log(m.subject, m.json()); // acked when the handler returns
+ * });
+ * await loop.stop();
  * ```
  *
  * @example RPC
@@ -37,6 +73,18 @@
  * await server.start();
  * const client = new RPCClient(t, new Target({ topic: "calc" }), { timeout: 5000 });
  * const sum = await client.call({}, "add", { x: 1, y: 2 }); // 3
+ * ```
+ *
+ * @example Notifications
+ * ```ts ignore
+ * import { connectTransport, NotificationListener, Notifier } from "./mod.ts";
+ *
+ * await using t = await connectTransport("nats://127.0.0.1:4222/");
+ * await using listener = new NotificationListener(t, [{ topic: "notifications" }], [{
+ *   info: (_ctxt, publisherId, eventType, payload) => console.log(publisherId, eventType, payload),
+ * }], { pool: "billing" });
+ * await listener.start();
+ * await new Notifier(t, { publisherId: "compute.host1" }).info({}, "compute.instance.create.end", {});
  * ```
  *
  * @module
