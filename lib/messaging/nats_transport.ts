@@ -14,8 +14,7 @@ import {
   RequestError,
   TimeoutError,
 } from "@nats-io/transport-node";
-import { jetstream } from "@nats-io/jetstream";
-import { type KV, type KvEntry as NatsKvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import type { KV, KvEntry as NatsKvEntry } from "@nats-io/kv";
 import {
   ConnectionFailedError,
   KvConflictError,
@@ -180,10 +179,10 @@ class NatsKvStore implements KvStore {
     options: { key?: string; includeHistory?: boolean; onlyUpdates?: boolean } = {},
   ): Promise<AsyncIterable<KvEntry> & { stop(): void }> {
     const include = options.onlyUpdates
-      ? KvWatchInclude.UpdatesOnly
+      ? ("updates" as const)
       : options.includeHistory
-      ? KvWatchInclude.AllHistory
-      : KvWatchInclude.LastValue;
+      ? ("history" as const)
+      : ("" as const);
     const iter = await this.#kv.watch({ ...(options.key ? { key: options.key } : {}), include });
     return {
       stop: () => iter.stop(),
@@ -341,6 +340,11 @@ class NatsTransport implements Transport {
   }
 
   async kv(bucket: string, options: KvOptions = {}): Promise<KvStore> {
+    // Loaded on first use: processes without KV (edge agents) do not carry it.
+    const [{ jetstream }, { Kvm }] = await Promise.all([
+      import("@nats-io/jetstream"),
+      import("@nats-io/kv"),
+    ]);
     const js = jetstream(this.#nc, options.domain ? { domain: options.domain } : {});
     const kvm = new Kvm(js);
     const opts = {
@@ -389,6 +393,8 @@ export async function connectTransport(
       timeout: options.timeout ?? 5000,
       pingInterval: options.pingInterval ?? 10_000,
       waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+      // No stack capture per request: errors here say which subject timed out.
+      noAsyncTraces: true,
     });
     return new NatsTransport(nc);
   } catch (e) {

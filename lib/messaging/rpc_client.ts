@@ -59,6 +59,9 @@ export interface RPCClientStats extends MessagingStats {
 
 type Counters = Omit<RPCClientStats, "reconnects" | "connected">;
 
+/** The no-op serializer's entity method: arguments need no copy when it is in use. */
+const NOOP_ENTITY = NoOpSerializer.prototype.serializeEntity;
+
 /** Key under which prepared copies receive their parent's core. */
 const SHARED = Symbol("shared");
 
@@ -147,8 +150,11 @@ export class RPCClient {
       throw new RPCVersionCapError(t.version ?? "", this.options.versionCap ?? "");
     }
     const s = this.#core.serializer;
-    const wireArgs: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(args)) wireArgs[k] = s.serializeEntity(ctxt, v);
+    let wireArgs = args;
+    if (!(s instanceof NoOpSerializer) || s.serializeEntity !== NOOP_ENTITY) {
+      wireArgs = {};
+      for (const [k, v] of Object.entries(args)) wireArgs[k] = s.serializeEntity(ctxt, v);
+    }
     const msg: RpcRequest = {
       "oslo.version": ENVELOPE_VERSION,
       method,
@@ -160,9 +166,14 @@ export class RPCClient {
     return msg;
   }
 
+  #subjectCache: string | undefined;
   #subject(): string {
     const t = this.target;
-    return rpcSubject(t.exchange ?? this.#core.exchange, t.topic as string, t);
+    return this.#subjectCache ??= rpcSubject(
+      t.exchange ?? this.#core.exchange,
+      t.topic as string,
+      t,
+    );
   }
 
   /**
