@@ -123,6 +123,8 @@ export type { ErrorClass, Failure } from "./remote_error.ts";
 export { defaultLogger } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export type { MessagingStats } from "./stats.ts";
+export { probeTransport } from "./health.ts";
+export type { TransportHealth } from "./health.ts";
 export {
   notificationFilter,
   notificationSubject,
