@@ -14,16 +14,14 @@ import {
   RequestError,
   TimeoutError,
 } from "@nats-io/transport-node";
-import type { KV, KvEntry as NatsKvEntry } from "@nats-io/kv";
+import { type KvClient, NatsKvStore } from "./nats_kv_store.ts";
 import {
   ConnectionFailedError,
-  KvConflictError,
   MessagingError,
   MessagingTimeout,
   NoRespondersError,
 } from "./errors.ts";
 import type {
-  KvEntry,
   KvOptions,
   KvStore,
   Message,
@@ -107,89 +105,6 @@ class NatsMessage implements Message {
   }
   respond(data?: Payload, options?: { headers?: MessageHeaders }): boolean {
     return this.#msg.respond(toBytes(data), withHeaders(options?.headers));
-  }
-}
-
-function entry(e: NatsKvEntry): KvEntry {
-  return {
-    key: e.key,
-    value: e.value,
-    revision: e.revision,
-    operation: e.operation === "DEL" || e.operation === "PURGE" ? e.operation : "PUT",
-    string: () => decoder.decode(e.value),
-    json: <T>() => JSON.parse(decoder.decode(e.value)) as T,
-  };
-}
-
-function isConflict(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  const apiCode = (e as { api_error?: { err_code?: number } }).api_error?.err_code;
-  return code === 10071 || apiCode === 10071 || /wrong last sequence/i.test(String(e));
-}
-
-class NatsKvStore implements KvStore {
-  readonly bucket: string;
-  #kv: KV;
-  constructor(bucket: string, kv: KV) {
-    this.bucket = bucket;
-    this.#kv = kv;
-  }
-  async get(key: string): Promise<KvEntry | undefined> {
-    const e = await this.#kv.get(key);
-    return e && e.operation === "PUT" ? entry(e) : undefined;
-  }
-  put(key: string, value: Payload): Promise<number> {
-    return this.#kv.put(key, toBytes(value));
-  }
-  async create(key: string, value: Payload): Promise<number> {
-    try {
-      return await this.#kv.create(key, toBytes(value));
-    } catch (e) {
-      if (isConflict(e) || /exists/i.test(String(e))) {
-        throw new KvConflictError(this.bucket, key, { cause: e });
-      }
-      throw e;
-    }
-  }
-  async update(key: string, value: Payload, revision: number): Promise<number> {
-    try {
-      return await this.#kv.update(key, toBytes(value), revision);
-    } catch (e) {
-      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
-      throw e;
-    }
-  }
-  async delete(key: string, options: { revision?: number } = {}): Promise<void> {
-    try {
-      await this.#kv.delete(
-        key,
-        options.revision === undefined ? {} : { previousSeq: options.revision },
-      );
-    } catch (e) {
-      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
-      throw e;
-    }
-  }
-  async keys(filter?: string): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of await this.#kv.keys(filter)) out.push(k);
-    return out;
-  }
-  async watch(
-    options: { key?: string; includeHistory?: boolean; onlyUpdates?: boolean } = {},
-  ): Promise<AsyncIterable<KvEntry> & { stop(): void }> {
-    const include = options.onlyUpdates
-      ? ("updates" as const)
-      : options.includeHistory
-      ? ("history" as const)
-      : ("" as const);
-    const iter = await this.#kv.watch({ ...(options.key ? { key: options.key } : {}), include });
-    return {
-      stop: () => iter.stop(),
-      async *[Symbol.asyncIterator]() {
-        for await (const e of iter) yield entry(e);
-      },
-    };
   }
 }
 
@@ -355,7 +270,7 @@ class NatsTransport implements Transport {
     const kv = options.create === false
       ? await kvm.open(bucket, opts)
       : await kvm.create(bucket, opts);
-    return new NatsKvStore(bucket, kv);
+    return new NatsKvStore(bucket, kv as unknown as KvClient);
   }
 
   async close(): Promise<void> {

@@ -42,11 +42,7 @@ export interface NatsServerOptions {
   leafListen?: boolean;
   /** Leaf remotes to dial (leaf side): `nats-leaf://host:port` URLs. */
   leafRemotes?: string[];
-  /**
-   * Hub side: the leaf listener address told to leaf nodes, which they also
-   * dial when their link drops (`host:port`). A closed port keeps leaf nodes
-   * dialling only their configured remote, such as a proxy.
-   */
+  /** Hub side: leaf listener address told to leaves (`host:port`), which they also dial. */
   leafAdvertise?: string;
   /** Raw config appended to the generated file. */
   extraConfig?: string;
@@ -315,7 +311,7 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
   const hub = await startNatsServer({
     name: "hub",
     leafListen: true,
-    // Leaf nodes learn the hub's own leaf address and would dial it around the proxy.
+    // A closed port: leaves would otherwise learn the hub's own address and bypass the proxy.
     ...(options.linkProxy ? { leafAdvertise: "127.0.0.1:1" } : {}),
     ...(options.jetstream ? { jetstream: { domain: "hub" } } : {}),
     ...(options.hubConfig ? { extraConfig: options.hubConfig } : {}),
