@@ -8,6 +8,7 @@
 import { ConfigOpts } from "../lib/config/mod.ts";
 import {
   connectTransport,
+  type NatsClient,
   redactTransportUrl,
   registerMessagingOptions,
   RPC_OPTS,
@@ -37,6 +38,7 @@ async function main(args: string[]): Promise<number> {
   const transport = await connectTransport(url, {
     name: `edge-agent.${name}`,
     waitOnFirstConnect: true,
+    client: o.nats_client as NatsClient,
   });
   const agent = new EdgeAgent(transport, {
     site: o.site,

@@ -27,6 +27,13 @@ export const AGENT_OPTS = optGroup("DEFAULT", [
     min: 1,
     help: "Seconds between re-announcements to control.",
   }),
+  strOpt("nats_client", {
+    cli: true,
+    default: "deno",
+    choices: ["deno", "nats.js"],
+    help:
+      "NATS client: deno (native, about 10 MiB lighter) or nats.js (needed for TLS or NKEY/JWT credentials).",
+  }),
   boolOpt("site_jetstream", {
     cli: true,
     default: true,

@@ -124,11 +124,8 @@ async function rssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-async function idleRss(hubUrl: string, leafUrl: string): Promise<void> {
-  await using hub = await connectTransport(hubUrl);
-  await using control = new EdgeControl(hub, { log: () => {} });
-  await control.start();
-  const agent = new Deno.Command(Deno.execPath(), {
+function spawnAgent(leafUrl: string, name: string, client: string): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-net",
@@ -137,12 +134,25 @@ async function idleRss(hubUrl: string, leafUrl: string): Promise<void> {
       new URL("../agent/main.ts", import.meta.url).pathname,
       "--site",
       "leaf1",
+      "--agent_name",
+      name,
+      "--nats_client",
+      client,
       "--nats",
       leafUrl,
     ],
     stdout: "null",
     stderr: "null",
   }).spawn();
+}
+
+async function idleRss(hubUrl: string, leafUrl: string): Promise<void> {
+  await using hub = await connectTransport(hubUrl);
+  await using control = new EdgeControl(hub, { log: () => {} });
+  await control.start();
+  const agent = spawnAgent(leafUrl, "agent-deno", "deno");
+  const agentNatsJs = spawnAgent(leafUrl, "agent-natsjs", "nats.js");
+  // The baseline: a bare Deno process holding one nats.js connection, nothing else.
   const bare = new Deno.Command(Deno.execPath(), {
     args: [
       "eval",
@@ -155,20 +165,24 @@ async function idleRss(hubUrl: string, leafUrl: string): Promise<void> {
   }).spawn();
   try {
     const deadline = Date.now() + 30_000;
-    while (!control.agents().length && Date.now() < deadline) {
+    while (control.agents().length < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    await control.call("leaf1", "health_report");
+    await control.call("agent-deno", "health_report");
+    await control.call("agent-natsjs", "health_report");
     await new Promise((r) => setTimeout(r, 5000)); // idle
-    const a = await rssMiB(agent.pid), b = await rssMiB(bare.pid);
+    const a = await rssMiB(agent.pid),
+      n = await rssMiB(agentNatsJs.pid),
+      b = await rssMiB(bare.pid);
     console.log(
-      `idle edge agent RSS ${a.toFixed(1)} MiB | bare Deno + one NATS connection ${
-        b.toFixed(1)
-      } MiB | ` +
-        `×${(a / b).toFixed(2)} (target: at most 55 MiB)`,
+      `idle edge agent RSS ${a.toFixed(1)} MiB (native deno client; ${
+        n.toFixed(1)
+      } MiB with nats.js) | ` +
+        `bare Deno + one nats.js connection ${b.toFixed(1)} MiB | ×${(a / b).toFixed(2)} ` +
+        `(target: at most 55 MiB)`,
     );
   } finally {
-    for (const c of [agent, bare]) {
+    for (const c of [agent, agentNatsJs, bare]) {
       try {
         c.kill("SIGKILL");
       } catch { /* gone */ }
@@ -186,14 +200,18 @@ if (import.meta.main) {
   const leaf = topo.leaves[0]!;
   const responder = await spawnResponder(topo.hub.url);
   try {
-    await using direct = await connectTransport(topo.hub.url);
-    await using viaLeaf = await connectTransport(leaf.url);
-    const d = callers(direct), l = callers(viaLeaf);
+    await using direct = await connectTransport(topo.hub.url, { client: "nats.js" });
+    await using viaLeaf = await connectTransport(leaf.url, { client: "nats.js" });
+    await using native = await connectTransport(topo.hub.url, { client: "deno" });
+    const d = callers(direct), l = callers(viaLeaf), n = callers(native);
     await l.rpc(); // interest has crossed the leaf link
     await compare("direct, 1 in flight", d.raw, d.rpc, 1, SEQ_CALLS);
     await compare("direct, 16 in flight", d.raw, d.rpc, 16, PAR_CALLS);
     await compare("through a leaf, 1 in flight", l.raw, l.rpc, 1, SEQ_CALLS);
     await compare("through a leaf, 16 in flight", l.raw, l.rpc, 16, PAR_CALLS);
+    // The native client, against the same nats.js raw baseline.
+    await compare("direct, deno client, 1", d.raw, n.rpc, 1, SEQ_CALLS);
+    await compare("direct, deno client, 16", d.raw, n.rpc, 16, PAR_CALLS);
   } finally {
     responder.kill("SIGKILL");
     await responder.status;

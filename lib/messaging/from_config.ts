@@ -11,7 +11,7 @@
  */
 import type { ConfigOpts } from "../config/mod.ts";
 import { MessagingError } from "./errors.ts";
-import { type ConnectOptions, connectTransport } from "./nats_transport.ts";
+import { type ConnectOptions, connectTransport } from "./connect_transport.ts";
 import type { NotifierOptions } from "./notifier.ts";
 import { NATS_OPTS, NOTIFICATION_OPTS, RPC_OPTS } from "./options.ts";
 import type { RPCClientInit } from "./rpc_client.ts";

@@ -89,8 +89,8 @@
  *
  * @module
  */
-export { connectTransport } from "./nats_transport.ts";
-export type { ConnectOptions } from "./nats_transport.ts";
+export { connectTransport } from "./connect_transport.ts";
+export type { ConnectOptions, NatsClient } from "./connect_transport.ts";
 export { parseTransportUrl, redactTransportUrl } from "./transport_url.ts";
 export type { TransportUrl } from "./transport_url.ts";
 export type {

@@ -1,19 +1,12 @@
 /**
- * The NATS implementation of {@linkcode Transport}: the only file in the
- * project that imports `@nats-io/*`.
+ * The nats.js implementation of {@linkcode Transport}: the only file in the
+ * project that imports `@nats-io/*`. nats.js itself is imported when the first
+ * connection is made, so a process using only the native client
+ * (`deno_transport.ts`) never loads it nor Deno's npm layer.
  *
  * @module
  */
-import {
-  connect,
-  headers as natsHeaders,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  NoRespondersError as NatsNoResponders,
-  RequestError,
-  TimeoutError,
-} from "@nats-io/transport-node";
+import type { Msg, MsgHdrs, NatsConnection } from "@nats-io/transport-node";
 import { type KvClient, NatsKvStore } from "./nats_kv_store.ts";
 import {
   ConnectionFailedError,
@@ -35,21 +28,11 @@ import type {
   TransportStats,
   TransportStatus,
 } from "./transport.ts";
-import { parseTransportUrl, redactTransportUrl, type TransportUrl } from "./transport_url.ts";
+import type { TransportUrl } from "./transport_url.ts";
+import type { ConnectOptions } from "./connect_transport.ts";
 
-/** Options of {@linkcode connectTransport}. */
-export interface ConnectOptions {
-  /** Client name shown by the server (`/connz`). */
-  name?: string;
-  /** Milliseconds between reconnect attempts (default 250: edge links come back fast). */
-  reconnectTimeWait?: number;
-  /** Keep retrying when no server answers at first, instead of failing. */
-  waitOnFirstConnect?: boolean;
-  /** Milliseconds to wait for the first connection (default 5000). */
-  timeout?: number;
-  /** Milliseconds between pings (default 10000); two missed pings mean a stale connection. */
-  pingInterval?: number;
-}
+/** nats.js, loaded on the first connection (a process that never uses it does not carry it). */
+type NatsJs = typeof import("@nats-io/transport-node");
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -60,9 +43,9 @@ function toBytes(data: Payload | undefined): Uint8Array {
 }
 
 /** `{ headers }` for nats.js options, or nothing when there are none. */
-function withHeaders(h: MessageHeaders | undefined): { headers?: MsgHdrs } {
+function withHeaders(nats: NatsJs, h: MessageHeaders | undefined): { headers?: MsgHdrs } {
   if (!h) return {};
-  const headers = natsHeaders();
+  const headers = nats.headers();
   for (const [k, v] of Object.entries(h)) headers.set(k, v);
   return { headers };
 }
@@ -77,8 +60,10 @@ function fromHeaders(h: MsgHdrs | undefined): MessageHeaders {
 /** A received message; headers are decoded only when read. */
 class NatsMessage implements Message {
   #msg: Msg;
+  #nats: NatsJs;
   #headers: MessageHeaders | undefined;
-  constructor(msg: Msg) {
+  constructor(nats: NatsJs, msg: Msg) {
+    this.#nats = nats;
     this.#msg = msg;
   }
   get subject(): string {
@@ -104,17 +89,19 @@ class NatsMessage implements Message {
     return JSON.parse(decoder.decode(this.#msg.data)) as T;
   }
   respond(data?: Payload, options?: { headers?: MessageHeaders }): boolean {
-    return this.#msg.respond(toBytes(data), withHeaders(options?.headers));
+    return this.#msg.respond(toBytes(data), withHeaders(this.#nats, options?.headers));
   }
 }
 
 class NatsTransport implements Transport {
   #nc: NatsConnection;
+  #nats: NatsJs;
   #listeners = new Set<(s: TransportStatus) => void>();
   #reconnects = 0;
   #down = false;
 
-  constructor(nc: NatsConnection) {
+  constructor(nats: NatsJs, nc: NatsConnection) {
+    this.#nats = nats;
     this.#nc = nc;
     (async () => {
       for await (const s of nc.status()) {
@@ -155,7 +142,7 @@ class NatsTransport implements Transport {
 
   publish(subject: string, data?: Payload, options: PublishOptions = {}): void {
     this.#nc.publish(subject, toBytes(data), {
-      ...withHeaders(options.headers),
+      ...withHeaders(this.#nats, options.headers),
       ...(options.reply ? { reply: options.reply } : {}),
     });
   }
@@ -181,7 +168,7 @@ class NatsTransport implements Transport {
         }
         let result: void | Promise<void>;
         try {
-          result = handler(new NatsMessage(msg));
+          result = handler(new NatsMessage(this.#nats, msg));
         } catch (e) {
           report(e);
           return;
@@ -206,18 +193,19 @@ class NatsTransport implements Transport {
     try {
       const reply = await this.#nc.request(subject, toBytes(data), {
         timeout: options.timeout,
-        ...withHeaders(options.headers),
+        ...withHeaders(this.#nats, options.headers),
       });
-      return new NatsMessage(reply);
+      return new NatsMessage(this.#nats, reply);
     } catch (e) {
       if (
-        e instanceof NatsNoResponders ||
-        (e instanceof RequestError && e.isNoResponders())
+        e instanceof this.#nats.NoRespondersError ||
+        (e instanceof this.#nats.RequestError && e.isNoResponders())
       ) {
         throw new NoRespondersError(subject, { cause: e });
       }
       if (
-        e instanceof TimeoutError || (e instanceof RequestError && e.cause instanceof TimeoutError)
+        e instanceof this.#nats.TimeoutError ||
+        (e instanceof this.#nats.RequestError && e.cause instanceof this.#nats.TimeoutError)
       ) {
         throw new MessagingTimeout(
           `Timed out after ${options.timeout} ms waiting for a reply on "${subject}"`,
@@ -283,18 +271,15 @@ class NatsTransport implements Transport {
   }
 }
 
-/**
- * Connects to NATS from a transport URL (`nats://user:pass@host:port,host2:port/`).
- * The connection reconnects by itself, forever, every `reconnectTimeWait` ms.
- */
-export async function connectTransport(
-  url: string | TransportUrl,
+/** Connects with nats.js (see {@linkcode connectTransport}). */
+export async function connectNatsJs(
+  parsed: TransportUrl,
   options: ConnectOptions = {},
+  shown: string = parsed.servers.join(","),
 ): Promise<Transport> {
-  const parsed = typeof url === "string" ? parseTransportUrl(url) : url;
-  const shown = typeof url === "string" ? redactTransportUrl(url) : parsed.servers.join(",");
   try {
-    const nc = await connect({
+    const nats = await import("@nats-io/transport-node");
+    const nc = await nats.connect({
       servers: parsed.servers.map((s) => `${parsed.scheme === "tls" ? "tls" : "nats"}://${s}`),
       ...(parsed.user !== undefined ? { user: parsed.user } : {}),
       ...(parsed.pass !== undefined ? { pass: parsed.pass } : {}),
@@ -311,7 +296,7 @@ export async function connectTransport(
       // No stack capture per request: errors here say which subject timed out.
       noAsyncTraces: true,
     });
-    return new NatsTransport(nc);
+    return new NatsTransport(nats, nc);
   } catch (e) {
     throw new ConnectionFailedError(`Cannot connect to ${shown}: ${(e as Error).message}`, {
       cause: e,

@@ -1,7 +1,9 @@
 /**
  * The transport seam: what lib/messaging needs from a message bus, with no
- * NATS types in it. `nats_transport.ts` is the one implementation and the only
- * file that imports `@nats-io/*`.
+ * NATS types in it. Two implementations: `nats_transport.ts` on nats.js (the
+ * only file that imports `@nats-io/*`, loaded on first use) and
+ * `deno_transport.ts`, a native NATS client on `Deno.connect`;
+ * `connect_transport.ts` picks one.
  *
  * @module
  */
