@@ -11,12 +11,19 @@ export type LogLevel = "debug" | "info" | "warning" | "error";
 export type Logger = (level: LogLevel, message: string) => void;
 
 /**
- * Logs warnings and errors to stderr.
+ * Logs warnings and errors to stderr; pass your own {@linkcode Logger} to
+ * servers, listeners and notifiers to send lines elsewhere.
  *
- * @example
+ * @example A logger keeping lines
  * ```ts
- * import { defaultLogger } from "./logger.ts";
+ * import { defaultLogger, type Logger } from "./logger.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const mine: Logger = (level, message) => void lines.push(`${level}: ${message}`);
+ * mine("warning", "link down");
  * defaultLogger("debug", "not printed");
+ * assert.deepEqual(lines, ["warning: link down"]);
  * ```
  */
 export const defaultLogger: Logger = (level, message) => {
