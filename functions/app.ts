@@ -13,12 +13,15 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import type { SchemaGroup } from "../lib/config/mod.ts";
+import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { createConfigApp } from "./config.ts";
 import { createHealthApp } from "./health.ts";
+import { createLimitApp, type LimitAppDeps } from "./limit.ts";
+import { createPolicyApp } from "./policy.ts";
+import { Enforcer } from "../lib/policy/mod.ts";
 import { authenticate, type AuthVariables, type Verifier } from "./shell/auth.ts";
+import { bodyLimit } from "./shell/body_limit.ts";
 import { HttpProblem, notFound, onError, problemFor, problemResponse } from "./shell/problem.ts";
 import { requestId, type RequestIdVariables } from "./shell/request_id.ts";
 
@@ -31,8 +34,14 @@ export interface AppDeps {
   verify: Verifier | null;
   /** Largest request body in bytes. */
   maxBodySize: number;
-  /** Built-in config schemas by name. */
-  schemas: Readonly<Record<string, readonly SchemaGroup[]>>;
+  /** Built-in config schemas by name (options in code, or loaded samples). */
+  schemas: Readonly<Record<string, Schema | readonly SchemaGroup[]>>;
+  /** The service's config load/reload status (`GET /v1/config/status`). */
+  configStatus?: () => ReloadStatus;
+  /** Limits: enforcer, usage store, policy check (`/v1/limits` is mounted when given). */
+  limits?: LimitAppDeps;
+  /** The service's policy enforcer (built once from [oslo_policy]); denies everything if absent. */
+  policy?: Enforcer;
 }
 
 /** Paths served without a token. */
@@ -63,7 +72,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(authenticate({ verify: deps.verify, publicPaths: PUBLIC_PATHS }));
 
   app.route("/", createHealthApp());
-  app.route("/v1/config", createConfigApp({ schemas: deps.schemas }));
+  app.route(
+    "/v1/config",
+    createConfigApp({
+      schemas: deps.schemas,
+      ...(deps.configStatus ? { status: deps.configStatus } : {}),
+    }),
+  );
+  if (deps.limits) app.route("/v1/limits", createLimitApp(deps.limits));
+  app.route("/v1/policy", createPolicyApp({ enforcer: deps.policy ?? new Enforcer({}) }));
 
   app.onError(onError);
   app.notFound(notFound);

@@ -5,6 +5,8 @@
  * @module
  */
 import { boolOpt, dictOpt, intOpt, listOpt, optGroup, strOpt, uriOpt } from "../lib/config/mod.ts";
+import { LIMIT_OPTS } from "../lib/limit/mod.ts";
+import { POLICY_OPTS } from "../lib/policy/mod.ts";
 
 /** `[DEFAULT]`: process-wide switches. */
 export const DEFAULT_OPTS = optGroup("DEFAULT", [
@@ -14,7 +16,13 @@ export const DEFAULT_OPTS = optGroup("DEFAULT", [
     help:
       "Development mode: embedded sample policy, limits and schema; authentication may be off (noauth), with a warning at start.",
   }),
-  boolOpt("debug", { default: false, cli: true, short: "d", help: "Log at debug level." }),
+  boolOpt("debug", {
+    default: false,
+    cli: true,
+    short: "d",
+    mutable: true,
+    help: "Log at debug level.",
+  }),
 ]);
 
 /** `[oslo_middleware]`: as oslo.middleware's sizelimit. */
@@ -56,5 +64,20 @@ export const AUTH_OPTS = optGroup("auth", [
   }),
 ]);
 
+/** `[config]`: the config functions (validate, migrate). */
+export const CONFIG_OPTS = optGroup("config", [
+  strOpt("sample_dir", {
+    help: "Directory of oslo-config-generator --format yaml (or json) samples, each served as a " +
+      "built-in schema named after its file (keystone.yaml is schema keystone).",
+  }),
+]);
+
 /** Every group the service registers, in sample order. */
-export const SERVICE_GROUPS = [DEFAULT_OPTS, MIDDLEWARE_OPTS, AUTH_OPTS] as const;
+export const SERVICE_GROUPS = [
+  DEFAULT_OPTS,
+  MIDDLEWARE_OPTS,
+  AUTH_OPTS,
+  CONFIG_OPTS,
+  POLICY_OPTS,
+  LIMIT_OPTS,
+] as const;

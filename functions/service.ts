@@ -4,10 +4,27 @@
  *
  * @module
  */
-import { ConfigOpts, type ConfigText } from "../lib/config/mod.ts";
+import {
+  ConfigError,
+  ConfigOpts,
+  type ConfigText,
+  loadSchema,
+  type Schema,
+  type SchemaGroup,
+} from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
-import { AUTH_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
+import {
+  AUTH_OPTS,
+  CONFIG_OPTS,
+  DEFAULT_OPTS,
+  MIDDLEWARE_OPTS,
+  SERVICE_GROUPS,
+} from "./options.ts";
 import { createVerifier, type Verifier } from "./shell/auth.ts";
+import { createLimitService } from "./limit_service.ts";
+import { LIMIT_POLICY_DEFAULTS } from "./limit.ts";
+import { registerPolicyDefaults } from "./shell/authorize.ts";
+import { createServiceEnforcer } from "./service_policy.ts";
 import type { Hono } from "hono";
 
 /** Inputs of {@linkcode createService}. */
@@ -28,6 +45,8 @@ export interface Service {
   conf: ConfigOpts;
   /** Lines to print at start (deprecations, auth off in dev mode). */
   warnings: string[];
+  /** Closes connections the service opened (NATS). */
+  close(): Promise<void>;
 }
 
 /** The service's config with every group registered (for samples and validation). */
@@ -94,12 +113,47 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     }
   }
 
+  const policy = await createServiceEnforcer(conf, { dev, warnings });
+  registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
+  const limits = await createLimitService(conf, {
+    dev,
+    authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
+  }).catch((e) => {
+    throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
+  });
+  if (limits) warnings.push(...limits.warnings);
   const app = createApp({
     verify,
     maxBodySize: conf.group(MIDDLEWARE_OPTS).max_request_body_size,
-    schemas: { "oslo-edge": conf.groups() },
+    schemas: {
+      ...await loadSamples(conf.group(CONFIG_OPTS).sample_dir),
+      "oslo-edge": conf.groups(),
+    },
+    configStatus: () => conf.reloadStatus(),
+    ...(limits ? { limits: limits.deps } : {}),
+    policy: policy.enforcer,
   });
-  return { app, conf, warnings };
+  await policy.finish();
+  return { app, conf, warnings, close: async () => await limits?.close() };
+}
+
+/** The samples in `[config] sample_dir` as schemas named after their files. */
+async function loadSamples(
+  dir: string | undefined,
+): Promise<Record<string, Schema | SchemaGroup[]>> {
+  const out: Record<string, Schema> = {};
+  if (!dir) return out;
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = /^([^.][^/]*)\.(ya?ml|json)$/.exec(e.name);
+      if (!m) continue;
+      out[m[1] as string] = await loadSchema(await Deno.readTextFile(`${dir}/${e.name}`));
+    }
+  } catch (e) {
+    const why = e instanceof ConfigError ? e.message : (e as Error).message;
+    throw new StartupError(`Cannot load the samples of [config] sample_dir "${dir}": ${why}`);
+  }
+  return out;
 }
 
 function where(conf: ConfigOpts, name: string): string {

@@ -67,6 +67,27 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_CONFIG_INVALID: { status: 422, title: "Invalid config values" },
   ERR_CONFIG_REQUIRED: { status: 422, title: "Required config option missing" },
   ERR_CONFIG_NO_SUCH_OPT: { status: 422, title: "Unknown config option" },
+  // lib/limit. Over a limit is 403, as Nova (oslo.limit's main consumer) answers OverQuota, so
+  // OpenStack clients treat it alike; the type `project-over-limit` tells it from a policy 403.
+  ERR_LIMIT_PROJECT_OVER_LIMIT: { status: 403, title: "Project over limit" },
+  ERR_LIMIT_CLAIM_NOT_FOUND: { status: 404, title: "Claim not found" },
+  ERR_LIMIT_USAGE: { status: 500, title: "Usage unavailable" },
+  ERR_LIMIT_SOURCE: { status: 500, title: "Limits unavailable" },
+  ERR_LIMIT_HIERARCHY: { status: 500, title: "Project hierarchy breaks the limit model" },
+  ERR_LIMIT_ENDPOINT: { status: 500, title: "Service endpoint not found in Keystone" },
+  ERR_LIMIT_KEYSTONE_AUTH: { status: 500, title: "Keystone refused the service's credentials" },
+  ERR_LIMIT_KEYSTONE: { status: 503, title: "Keystone unavailable" },
+  ERR_LIMIT_STORE: { status: 503, title: "Usage store unavailable" },
+  ERR_LIMIT: { status: 500, title: "Limit error" },
+  ERR_CONFIG_SCHEMA: { status: 422, title: "Invalid sample config data" },
+  ERR_CONFIG_INTERPOLATION: { status: 422, title: "Config value cannot be substituted" },
+  // lib/policy
+  ERR_POLICY_NOT_AUTHORIZED: { status: 403, title: "Disallowed by policy" },
+  ERR_POLICY_INVALID_SCOPE: { status: 403, title: "Token scope not allowed by policy" },
+  ERR_POLICY_NOT_REGISTERED: { status: 500, title: "Policy rule not registered" },
+  ERR_POLICY_INVALID_CONTEXT: { status: 400, title: "Invalid credentials for a policy check" },
+  ERR_POLICY_FILE: { status: 503, title: "Policy cannot be loaded" },
+  ERR_OPA: { status: 502, title: "Policy decision point failed" },
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */

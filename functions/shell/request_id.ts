@@ -21,10 +21,9 @@ export function requestId(): MiddlewareHandler<{ Variables: RequestIdVariables }
     const given = c.req.header(REQUEST_ID_HEADER);
     const id = given && VALID.test(given) ? given : `req-${crypto.randomUUID()}`;
     c.set("requestId", id);
-    c.header(REQUEST_ID_HEADER, id);
     await next();
+    // Set on the finished reply (cheaper than c.header(), which makes every reply merge headers).
     if (c.res.headers.get(REQUEST_ID_HEADER) !== id) {
-      // Replies built as new Response objects (problem+json, streams) get it too.
       try {
         c.res.headers.set(REQUEST_ID_HEADER, id);
       } catch {

@@ -1,79 +1,62 @@
 /**
  * `ConfigOpts`: registered options and the values every source gives them,
- * after oslo.config's `ConfigOpts`, without its global instance or attribute magic.
- *
- * Precedence, highest first: overrides, command line, environment
- * (`OS_<GROUP>__<OPTION>`), config files in order (the last one wins; a config
- * dir's sorted `*.conf` after the files), set defaults, option defaults.
- * Values are converted eagerly at {@linkcode ConfigOpts.load}, and every invalid
- * value is reported at once with the option and where it came from.
+ * after oslo.config's `ConfigOpts`, without its global instance or attribute
+ * magic. Precedence is oslo.config's (see `resolve.ts`); values are converted
+ * eagerly at {@linkcode ConfigOpts.load}, and every invalid value is reported
+ * at once with the option and where it came from.
  *
  * @module
  */
-import { type CliOpt, type CliValue, parseArgs } from "./args.ts";
+import type { CliOpt } from "./args.ts";
+import { BUILTIN_DRIVERS } from "./drivers/builtin.ts";
+import { ConfigErrors, NoSuchOptError, RequiredOptError } from "./errors.ts";
+import type { Location } from "./location.ts";
 import {
-  type ConfigError,
-  ConfigErrors,
-  ConfigFilesNotFoundError,
-  ConfigFileValueError,
-  DuplicateOptError,
-  NoSuchOptError,
-  RequiredOptError,
-} from "./errors.ts";
-import { parseIniDocument } from "./ini.ts";
-import { describeLocation, type Location } from "./location.ts";
-import type { GroupValues, Opt, OptGroup } from "./opt.ts";
-import { interpolate } from "./interpolate.ts";
+  type LoadedNamespace,
+  loadNamespace,
+  type LoadOptions,
+  namespaceFromTexts,
+} from "./load.ts";
+import { type ConfigText, fileSections, normalizeGroupName } from "./namespace.ts";
+import { type GroupValues, type Opt, type OptGroup } from "./opt.ts";
+import { listOpt } from "./opt_compound.ts";
+import { openSources } from "./open_sources.ts";
+import type { MutateHook, ReloadEvent, ReloadListener, ReloadStatus } from "./reload.ts";
+import { reloadConfig } from "./reload_run.ts";
+import type { Namespace } from "./raw.ts";
+import { deprecationWarnings, type GroupInfo, OptRegistry, type Registered } from "./registry.ts";
+import { logOptValues, redactedValues } from "./dump.ts";
+import { resolveAll, type ResolvedValue } from "./resolve.ts";
+import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
 
-/** A config file's text, read or given in memory. */
-export interface ConfigText {
-  /** Path or name used in locations and errors. */
-  name: string;
-  /** The INI text. */
-  text: string;
+/** Where lib/config writes what it has to say at run time (reloads, sources). */
+export interface ConfigLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
 }
 
-/** Inputs of {@linkcode ConfigOpts.load}. */
-export interface LoadOptions {
-  /** Command-line arguments (`--config-file`, `--config-dir`, registered CLI options). */
-  args?: readonly string[];
-  /** Environment to read `OS_<GROUP>__<OPTION>` from; `false` to ignore it. */
-  env?: Readonly<Record<string, string | undefined>> | false;
-  /** Config texts read before any `--config-file` (embedded defaults, tests). */
-  texts?: readonly ConfigText[];
+/** Options of the {@linkcode ConfigOpts} constructor. */
+export interface ConfigOptsOptions {
+  /** Config-source drivers `[group] driver = ...` may name (the built-in ones by default). */
+  drivers?: readonly ConfigSourceDriver[];
+  /** Defaults to the console. */
+  logger?: ConfigLogger;
 }
 
-/** A resolved value and where it came from. */
-export interface ResolvedValue {
-  /** The typed value. */
-  value: unknown;
-  /** Its source. */
-  location: Location;
-}
+const CONSOLE: ConfigLogger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
 
-interface Registered {
-  group: string;
-  opt: Opt;
-}
-
-interface RawValue {
-  value: string | string[];
-  location: Location;
-  /** The name the source used, when a deprecated alias. */
-  alias?: string;
-}
-
-const key = (group: string, name: string) => `${group}\u0000${name}`;
-
-/** oslo.config normalises section names to lower case, except exactly `DEFAULT`. */
-export function normalizeGroupName(name: string): string {
-  return name === "DEFAULT" ? name : name.toLowerCase();
-}
-
-/** Environment variable oslo.config reads for an option: `OS_<GROUP>__<OPTION>`. */
-export function envVarName(group: string, name: string): string {
-  return `OS_${group.toUpperCase()}__${name.replaceAll("-", "_").toUpperCase()}`;
-}
+/** oslo.config registers `config_source` on every `ConfigOpts`. */
+const CONFIG_SOURCE = listOpt("config_source", {
+  default: [],
+  metavar: "SOURCE",
+  help: "Lists configuration groups that provide more details for accessing configuration " +
+    "settings from locations other than local files.",
+});
 
 /**
  * Registered options and their values.
@@ -94,266 +77,189 @@ export function envVarName(group: string, name: string): string {
  * ```
  */
 export class ConfigOpts {
-  #opts = new Map<string, Registered>();
-  #groups = new Map<string, { name: string; help?: string }>();
+  #registry = new OptRegistry();
   #values = new Map<string, ResolvedValue>();
   #overrides = new Map<string, unknown>();
   #setDefaults = new Map<string, unknown>();
-  #files: ConfigText[] = [];
   #warnings: string[] = [];
-  #args: string[] = [];
-  #loaded = false;
+  #loadOptions: LoadOptions = {};
+  #loaded: LoadedNamespace | undefined;
+  #mutableNs: Namespace | undefined;
+  #sources: ConfigSource[] = [];
+  #drivers: readonly ConfigSourceDriver[];
+  #hooks: MutateHook[] = [];
+  #listeners: ReloadListener[] = [];
+  #status: ReloadStatus = { reloads: 0, failedReloads: 0, changesApplied: 0 };
+  #reloading: Promise<ReloadEvent> | undefined;
+  /** Where run-time messages go. */
+  readonly logger: ConfigLogger;
 
-  constructor() {
-    this.#groups.set("DEFAULT", { name: "DEFAULT" });
+  constructor(options: ConfigOptsOptions = {}) {
+    this.#drivers = options.drivers ?? BUILTIN_DRIVERS;
+    this.logger = options.logger ?? CONSOLE;
+    this.registerOpt(CONFIG_SOURCE);
   }
 
   /** Registers a group and its options; registering the same option twice is a no-op. */
-  register(group: OptGroup): this {
-    const name = normalizeGroupName(group.name);
-    const known = this.#groups.get(name);
-    if (!known || (group.help && !known.help)) {
-      this.#groups.set(name, group.help === undefined ? { name } : { name, help: group.help });
-    }
+  register(group: OptGroup, options: { cli?: boolean } = {}): this {
+    const { opts: _opts, name: _name, ...meta } = group;
+    this.#registry.ensureGroup(group.name, meta);
     for (const opt of group.opts) {
-      const k = key(name, opt.name.replaceAll("-", "_"));
-      const existing = this.#opts.get(k);
-      if (existing && existing.opt !== opt && !sameOpt(existing.opt, opt)) {
-        throw new DuplicateOptError(`${name}/${opt.name}`);
-      }
-      this.#opts.set(k, { group: name, opt });
+      this.#registry.add(opt, group.name, options.cli ?? opt.cli ?? false);
     }
-    if (this.#loaded) this.#resolveAll();
+    this.#refresh();
+    return this;
+  }
+
+  /** Registers one option in a group (`DEFAULT` by default). */
+  registerOpt(opt: Opt, group = "DEFAULT", options: { cli?: boolean } = {}): this {
+    this.#registry.add(opt, group, options.cli ?? opt.cli ?? false);
+    this.#refresh();
+    return this;
+  }
+
+  /** Registers options in a group. */
+  registerOpts(opts: readonly Opt[], group = "DEFAULT"): this {
+    this.#registry.ensureGroup(group, {});
+    for (const opt of opts) this.#registry.add(opt, group, opt.cli ?? false);
+    this.#refresh();
+    return this;
+  }
+
+  /** Removes an option. */
+  unregisterOpt(opt: Opt, group = "DEFAULT"): this {
+    this.#registry.remove(opt, group);
+    this.#refresh();
     return this;
   }
 
   /** Every registered group with its options, in registration order. */
-  groups(): { name: string; help?: string; opts: Opt[] }[] {
-    return [...this.#groups.values()].map((g) => ({
-      ...g,
-      opts: [...this.#opts.values()].filter((r) => r.group === g.name).map((r) => r.opt),
-    }));
+  groups(): GroupInfo[] {
+    return [...this.#registry.groups.values()].map((g) => ({ ...g, opts: [...g.opts] }));
   }
 
-  /** The registered option, or undefined. */
+  /** The registered option (deprecated names map to the new one), or undefined. */
   findOpt(group: string, name: string): Opt | undefined {
-    return this.#opts.get(key(normalizeGroupName(group), name.replaceAll("-", "_")))?.opt;
+    const k = this.#find(group, name);
+    return k === undefined ? undefined : this.#registry.opts.get(k)?.opt;
   }
 
-  /**
-   * Reads every source and converts every value; throws {@linkcode ConfigErrors}
-   * listing each invalid value, {@linkcode RequiredOptError} for a missing one and
-   * {@linkcode ConfigFilesNotFoundError} for unreadable files.
-   */
-  async load(options: LoadOptions = {}): Promise<this> {
-    this.#args = [...(options.args ?? [])];
-    const parsed = parseArgs(this.#args, this.#cliOpts());
-    const files: ConfigText[] = [...(options.texts ?? [])];
-    const missing: string[] = [];
-    for (const path of parsed.configFiles) {
-      try {
-        files.push({ name: path, text: await Deno.readTextFile(path) });
-      } catch {
-        missing.push(path);
-      }
-    }
-    for (const dir of parsed.configDirs) {
-      try {
-        const names = [];
-        for await (const e of Deno.readDir(dir)) {
-          if (e.isFile && e.name.endsWith(".conf")) names.push(e.name);
-        }
-        for (const n of names.sort()) {
-          const path = `${dir.replace(/\/+$/, "")}/${n}`;
-          files.push({ name: path, text: await Deno.readTextFile(path) });
-        }
-      } catch {
-        missing.push(dir);
-      }
-    }
-    if (missing.length > 0) throw new ConfigFilesNotFoundError(missing);
-    this.#files = files;
-    this.#cli = parsed.values;
-    this.#env = options.env === false ? {} : (options.env ?? Deno.env.toObject());
-    this.#loaded = true;
-    this.#resolveAll();
-    return this;
+  #find(group: string, name: string): string | undefined {
+    return this.#registry.find(group, name);
   }
-
-  #cli: CliValue[] = [];
-  #env: Readonly<Record<string, string | undefined>> = {};
 
   #cliOpts(): CliOpt[] {
-    return [...this.#opts.values()].filter((r) => r.opt.cli).map((r) => ({
+    return [...this.#registry.opts.values()].filter((r) => r.cli).map((r) => ({
       group: r.group,
       opt: r.opt,
     }));
   }
 
-  /** Raw (text) values from files, env and CLI for every option, before conversion. */
-  #collectRaw(): Map<string, RawValue> {
-    const fileValues = new Map<string, { value: string; location: Location; name: string }[]>();
-    for (const file of this.#files) {
-      for (const e of parseIniDocument(file.text, { file: file.name }).entries) {
-        const k = key(normalizeGroupName(e.section), e.key.replaceAll("-", "_"));
-        const list = fileValues.get(k) ?? [];
-        list.push({
-          value: e.value,
-          location: { kind: "user", detail: file.name, line: e.line },
-          name: `${e.section}/${e.key}`,
-        });
-        fileValues.set(k, list);
-      }
-    }
-    const raw = new Map<string, RawValue>();
-    for (const [k, { group, opt }] of this.#opts) {
-      const dest = opt.name.replaceAll("-", "_");
-      const cli = this.#cli.filter((c) => c.group === group && c.name === opt.name);
-      const envName = envVarName(group, dest);
-      const envValue = this.#env[envName];
-      if (cli.length > 0) {
-        const last = cli[cli.length - 1] as CliValue;
-        raw.set(k, {
-          value: opt.multi ? cli.map((c) => c.value) : last.value,
-          location: { kind: "command_line", detail: last.flag },
-        });
-      } else if (envValue !== undefined) {
-        raw.set(k, {
-          value: opt.multi ? [envValue] : envValue,
-          location: { kind: "environment", detail: envName },
-        });
-      } else {
-        const found = this.#fileValue(group, opt, fileValues);
-        if (found) raw.set(k, found);
-      }
-    }
-    return raw;
+  /**
+   * Reads every source and converts every value; throws {@linkcode ConfigErrors}
+   * (or the one error) listing each invalid value and missing required option,
+   * or a file error (`ConfigFilesNotFoundError`, `ConfigFileParseError`, ...).
+   */
+  async load(options: LoadOptions = {}): Promise<this> {
+    this.#start(options, await loadNamespace(options, this.#cliOpts()));
+    if (this.#drivers.length > 0) this.#sources = await openSources(this, this.#drivers);
+    return this.#finish();
   }
 
-  #fileValue(
-    group: string,
-    opt: Opt,
-    fileValues: Map<string, { value: string; location: Location; name: string }[]>,
-  ): RawValue | undefined {
-    const dest = opt.name.replaceAll("-", "_");
-    const names: { group: string; name: string; alias: boolean }[] = [{
-      group,
-      name: dest,
-      alias: false,
-    }];
-    const aliases = [
-      ...(opt.deprecatedName || opt.deprecatedGroup
-        ? [{ name: opt.deprecatedName, group: opt.deprecatedGroup }]
-        : []),
-      ...(opt.deprecatedOpts ?? []),
+  /**
+   * Loads in-memory texts only, synchronously: no command line, no files, no
+   * drivers (for validators and tests). Throws as {@linkcode ConfigOpts.load}.
+   */
+  loadTexts(
+    texts: readonly ConfigText[],
+    options: { env?: Readonly<Record<string, string | undefined>> } = {},
+  ): this {
+    this.#start({ texts, env: options.env ?? false }, namespaceFromTexts(texts, options.env ?? {}));
+    return this.#finish();
+  }
+
+  #start(options: LoadOptions, loaded: LoadedNamespace): void {
+    this.#loadOptions = options;
+    this.#loaded = loaded;
+    this.#mutableNs = undefined;
+    this.#sources = [];
+    this.#sourceWarnings = [];
+  }
+
+  #finish(): this {
+    this.#resolve(true);
+    this.#status.loadedAt = new Date();
+    return this;
+  }
+
+  /** Resolves every value; throws when `strict` and something is invalid. */
+  #resolve(strict: boolean): void {
+    if (!this.#loaded) return;
+    const out = resolveAll(this.#resolveInput(this.#loaded.ns, this.#mutableNs));
+    if (strict && out.errors.length > 0) {
+      throw out.errors.length === 1 ? out.errors[0] : new ConfigErrors(out.errors);
+    }
+    this.#values = out.values;
+    this.#warnings = [
+      ...new Set([
+        ...deprecationWarnings(this.#registry, this.#loaded?.ns.files ?? []),
+        ...out.warnings,
+        ...this.#sourceWarnings,
+      ]),
     ];
-    for (const a of aliases) {
-      names.push({
-        group: normalizeGroupName(a.group ?? group),
-        name: (a.name ?? opt.name).replaceAll("-", "_"),
-        alias: true,
-      });
-    }
-    // Every occurrence under any name, in file order; the last one wins (all of them for multi).
-    const hits = names.flatMap((n) =>
-      (fileValues.get(key(n.group, n.name)) ?? []).map((h) => ({ ...h, alias: n.alias }))
-    ).sort((a, b) => order(this.#files, a.location) - order(this.#files, b.location));
-    const last = hits[hits.length - 1];
-    if (!last) return undefined;
-    for (const h of hits.filter((h) => h.alias)) {
-      this.#warn(
-        `Option "${h.name}" from ${
-          describeLocation(h.location)
-        } is deprecated. Use option "${group}/${opt.name}" instead`,
-      );
-    }
-    return opt.multi
-      ? { value: hits.map((h) => h.value), location: last.location }
-      : { value: last.value, location: last.location };
   }
 
-  #warn(message: string): void {
-    if (!this.#warnings.includes(message)) this.#warnings.push(message);
-  }
-
-  #resolveAll(): void {
-    const raw = this.#collectRaw();
-    const errors: ConfigError[] = [];
-    const values = new Map<string, ResolvedValue>();
-    const rawText = (group: string, name: string): string | undefined => {
-      const r = raw.get(key(normalizeGroupName(group), name));
-      if (r) return Array.isArray(r.value) ? r.value.join(",") : r.value;
-      const reg = this.#opts.get(key(normalizeGroupName(group), name));
-      if (!reg) return undefined;
-      const d = this.#defaultOf(normalizeGroupName(group), reg.opt);
-      return d === undefined ? "" : typeof d === "string" ? d : reg.opt.type.format(d);
+  /** Inputs for a resolution pass (used by reload too). */
+  #resolveInput(ns: Namespace, mutableNs: Namespace | undefined) {
+    return {
+      opts: this.#registry.opts,
+      groups: new Set(this.#registry.groups.keys()),
+      overrides: this.#overrides,
+      setDefaults: this.#setDefaults,
+      ns,
+      ...(mutableNs ? { mutableNs } : {}),
+      sources: this.#sources,
+      find: (g: string, n: string) => this.#find(g, n),
     };
-    for (const [k, { group, opt }] of this.#opts) {
-      const label = `${group}/${opt.name}`;
-      if (this.#overrides.has(k)) {
-        values.set(k, { value: this.#overrides.get(k), location: { kind: "set_override" } });
-        continue;
-      }
-      const r = raw.get(k);
-      try {
-        if (r) {
-          const texts = Array.isArray(r.value) ? r.value : [r.value];
-          const subst = texts.map((t) => interpolate(t, group, rawText));
-          const value = opt.multi
-            ? subst.map((t) => opt.type.convert(t))
-            : opt.type.convert(subst[0]);
-          values.set(k, { value: value ?? undefined, location: r.location });
-          if (opt.deprecatedForRemoval) {
-            this.#warn(
-              `Option "${label}" from ${describeLocation(r.location)} is deprecated for removal${
-                opt.deprecatedReason ? ` (${opt.deprecatedReason})` : ""
-              }. Its value may be silently ignored in the future`,
-            );
-          }
-          continue;
-        }
-        const fromSetDefault = this.#setDefaults.has(k);
-        let value = this.#defaultOf(group, opt);
-        if (typeof value === "string" && value.includes("$")) {
-          value = opt.type.convert(interpolate(value, group, rawText));
-        }
-        if (value === undefined && opt.required) {
-          errors.push(new RequiredOptError(label));
-          continue;
-        }
-        values.set(k, {
-          value: value === undefined ? (opt.multi ? [] : undefined) : value,
-          location: { kind: fromSetDefault ? "set_default" : "opt_default" },
-        });
-      } catch (e) {
-        const source = r ? describeLocation(r.location) : "the default";
-        // A type's message quotes the value: never for a secret.
-        const reason = opt.secret
-          ? `the value (redacted) is not a valid ${opt.type.typeName}`
-          : (e as Error).message;
-        errors.push(
-          new ConfigFileValueError(label, source, reason, opt.secret ? {} : { cause: e }),
-        );
-      }
-    }
-    if (errors.length > 0) throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
-    this.#values = values;
   }
 
-  #defaultOf(group: string, opt: Opt): unknown {
-    const k = key(group, opt.name.replaceAll("-", "_"));
-    return this.#setDefaults.has(k) ? this.#setDefaults.get(k) : opt.default;
+  #sourceWarnings: string[] = [];
+
+  /** @internal Used while opening sources: resolves leniently, then reads. */
+  sourceHost(): SourceHost {
+    return {
+      registerOpts: (opts: readonly Opt[], group: string) => {
+        for (const opt of opts) this.#registry.add(opt, group, false);
+      },
+      get: (group: string, name: string) => {
+        // Only this option (and what it refers to) is resolved: the rest may need the sources.
+        const k = this.#keyOrThrow(group, name);
+        const input = this.#resolveInput((this.#loaded as LoadedNamespace).ns, undefined);
+        const out = resolveAll(input, [k]);
+        const err = out.errors.find((e) => !(e instanceof RequiredOptError));
+        if (err) throw err;
+        return out.values.get(k)?.value;
+      },
+      warn: (message: string) => {
+        this.#sourceWarnings.push(message);
+        this.logger.warn(message);
+      },
+      env: () => this.#loaded?.ns.env ?? {},
+    };
+  }
+
+  #refresh(): void {
+    if (this.#loaded) this.#resolve(true);
   }
 
   #resolved(group: string, name: string): ResolvedValue {
-    const g = normalizeGroupName(group);
-    const k = key(g, name.replaceAll("-", "_"));
-    if (!this.#opts.has(k)) throw new NoSuchOptError(`${g}/${name}`);
+    const k = this.#find(group, name);
+    if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
     const v = this.#values.get(k);
     if (v) return v;
-    const opt = (this.#opts.get(k) as Registered).opt;
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
     // Not loaded yet: defaults only.
-    return { value: this.#defaultOf(g, opt), location: { kind: "opt_default" } };
+    return { value: this.#setDefaults.get(k) ?? opt.default, location: { kind: "opt_default" } };
   }
 
   /** The value of `group/name`; throws {@linkcode NoSuchOptError} when not registered. */
@@ -361,7 +267,7 @@ export class ConfigOpts {
     return this.#resolved(group, name).value;
   }
 
-  /** Where the value of `group/name` came from. */
+  /** Where the value of `group/name` came from (file and line, environment variable, ...). */
   location(group: string, name: string): Location {
     return this.#resolved(group, name).location;
   }
@@ -369,61 +275,125 @@ export class ConfigOpts {
   /** Every value of a group, typed by its declaration. */
   group<const Opts extends readonly Opt[]>(group: OptGroup<Opts>): GroupValues<Opts> {
     const out: Record<string, unknown> = {};
-    for (const opt of group.opts) out[opt.name] = this.get(group.name, opt.name);
+    for (const opt of group.opts) out[opt.name] = this.get(group.name, opt.dest);
     return out as GroupValues<Opts>;
   }
 
-  /** Overrides a value above every source (type-checked). */
+  #keyOrThrow(group: string, name: string): string {
+    const k = this.#find(group, name);
+    if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
+    return k;
+  }
+
+  /** Overrides a value above every source (converted by the option's type). */
   setOverride(group: string, name: string, value: unknown): void {
-    const g = normalizeGroupName(group);
-    const reg = this.#opts.get(key(g, name));
-    if (!reg) throw new NoSuchOptError(`${g}/${name}`);
-    this.#overrides.set(
-      key(g, name),
-      value === undefined ? undefined : reg.opt.type.convert(value),
-    );
-    if (this.#loaded) this.#resolveAll();
+    const k = this.#keyOrThrow(group, name);
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
+    this.#overrides.set(k, convertFixed(opt, value));
+    this.#refresh();
   }
 
-  /** Replaces an option's default (type-checked). */
+  /** Removes an override. */
+  clearOverride(group: string, name: string): void {
+    this.#overrides.delete(this.#keyOrThrow(group, name));
+    this.#refresh();
+  }
+
+  /** Replaces an option's default (converted by the option's type). */
   setDefault(group: string, name: string, value: unknown): void {
-    const g = normalizeGroupName(group);
-    const reg = this.#opts.get(key(g, name));
-    if (!reg) throw new NoSuchOptError(`${g}/${name}`);
-    this.#setDefaults.set(
-      key(g, name),
-      value === undefined ? undefined : reg.opt.type.convert(value),
-    );
-    if (this.#loaded) this.#resolveAll();
+    const k = this.#keyOrThrow(group, name);
+    const opt = (this.#registry.opts.get(k) as Registered).opt;
+    this.#setDefaults.set(k, convertFixed(opt, value));
+    this.#refresh();
   }
 
-  /** Deprecation and removal warnings found while loading, each once. */
+  /** Removes a replaced default. */
+  clearDefault(group: string, name: string): void {
+    this.#setDefaults.delete(this.#keyOrThrow(group, name));
+    this.#refresh();
+  }
+
+  /** Deprecation warnings (and sources that failed to open) found while loading, each once. */
   get warnings(): readonly string[] {
     return this.#warnings;
   }
 
   /** The config files read, in order. */
   get files(): readonly string[] {
-    return this.#files.map((f) => f.name);
+    return this.#loaded?.files ?? [];
+  }
+
+  /** Every section the files hold (normalised), sorted (oslo's `list_all_sections`). */
+  listAllSections(): string[] {
+    const s = fileSections([...(this.#loaded?.ns.files ?? []), ...(this.#mutableNs?.files ?? [])]);
+    return [...s].sort();
   }
 
   /** Every value by group, secrets shown as `****` (oslo.config's `log_opt_values`). */
   redactedValues(): Record<string, Record<string, unknown>> {
-    const out: Record<string, Record<string, unknown>> = {};
-    for (const [, { group, opt }] of this.#opts) {
-      const g = out[group] ??= {};
-      g[opt.name] = opt.secret ? "****" : this.get(group, opt.name);
-    }
-    return out;
+    return redactedValues(this.#registry, (g, n) => this.get(g, n));
+  }
+
+  /** The lines oslo.config's `log_opt_values` writes, secrets as `****`. */
+  logOptValues(): string[] {
+    return logOptValues(this.#registry, (g, n) => this.get(g, n), {
+      args: this.#loadOptions.args ?? [],
+      files: this.files,
+    });
+  }
+
+  /**
+   * Re-reads every file (and the environment), applies changes to mutable
+   * options only, calls the mutate hooks with what changed, and logs
+   * "Ignoring change to immutable option group.name" for the others. Never
+   * throws for a configuration problem: a failed reload keeps the old values
+   * and says why in the event. Concurrent calls share one reload.
+   */
+  reload(options: { texts?: LoadOptions["texts"] } = {}): Promise<ReloadEvent> {
+    if (this.#reloading) return this.#reloading;
+    const loadOptions = {
+      ...this.#loadOptions,
+      ...(options.texts ? { texts: options.texts } : {}),
+    };
+    this.#reloading = reloadConfig({
+      logger: this.logger,
+      hooks: this.#hooks,
+      listeners: this.#listeners,
+      status: this.#status,
+      opts: this.#registry.opts,
+      values: () => this.#values,
+      current: () => this.#loaded?.ns,
+      readNamespace: async () => (await loadNamespace(loadOptions, this.#cliOpts())).ns,
+      resolve: (ns, mutableNs) => resolveAll(this.#resolveInput(ns, mutableNs)),
+      commit: (mutableNs, values) => {
+        this.#loadOptions = loadOptions;
+        this.#mutableNs = mutableNs;
+        this.#values = values;
+      },
+    }).finally(() => this.#reloading = undefined);
+    return this.#reloading;
+  }
+
+  /** Registers a hook called after each successful reload with the changes; returns an unregister function. */
+  registerMutateHook(hook: MutateHook): () => void {
+    this.#hooks.push(hook);
+    return () => void (this.#hooks = this.#hooks.filter((h) => h !== hook));
+  }
+
+  /** Listens to every reload attempt (for health and metrics); returns an unlisten function. */
+  onReload(listener: ReloadListener): () => void {
+    this.#listeners.push(listener);
+    return () => void (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+
+  /** Load and reload counters and the latest reload. */
+  reloadStatus(): ReloadStatus {
+    return { ...this.#status };
   }
 }
 
-function order(files: readonly ConfigText[], location: Location): number {
-  const i = files.findIndex((f) => f.name === location.detail);
-  return i * 1e9 + (location.line ?? 0);
-}
-
-function sameOpt(a: Opt, b: Opt): boolean {
-  return a.name === b.name && a.type.typeName === b.type.typeName && a.default === b.default &&
-    a.multi === b.multi;
+function convertFixed(opt: Opt, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (opt.multi) return (Array.isArray(value) ? value : [value]).map((v) => opt.type.convert(v));
+  return opt.type.convert(value);
 }

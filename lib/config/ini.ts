@@ -1,16 +1,17 @@
 /**
- * The INI dialect oslo.config reads (oslo_config/iniparser.py): `=` or `:`,
- * indented continuation lines joined with "\n", repeated keys kept in order,
- * `#`/`;` comments at the start of a line, one pair of outer quotes stripped.
+ * The INI dialect oslo.config reads (oslo_config/iniparser.py): `=` or `:`
+ * (whichever comes first), indented continuation lines joined with "\n",
+ * repeated keys kept in order, `#`/`;` comments only at the start of a line,
+ * one pair of matching outer quotes stripped, and Python's universal newlines.
  *
- * Neither @std/ini nor npm:ini parse this dialect (continuations, repeated keys,
- * line numbers in errors), hence a parser of our own.
+ * Neither @std/ini nor npm:ini parse this dialect, hence a parser of our own.
  *
  * @module
  */
 import { ConfigFileParseError } from "./errors.ts";
+import { pyLstrip, pyRstrip, pyStrip } from "./py.ts";
 
-/** One assignment with the line it starts on. */
+/** One assignment with the lines it spans. */
 export interface IniEntry {
   /** Section name exactly as written (not normalised). */
   section: string;
@@ -20,6 +21,8 @@ export interface IniEntry {
   value: string;
   /** 1-based line of the `key = value` line. */
   line: number;
+  /** 1-based line of its last continuation line (`line` when there is none). */
+  endLine: number;
 }
 
 /** A section header with the line it is on. */
@@ -44,24 +47,15 @@ export interface ParseIniOptions {
   file?: string;
 }
 
-// Python's str.rstrip()/lstrip() with no argument strip every Unicode whitespace,
-// which includes the separators \x1c-\x1f that JavaScript's \s leaves out.
-// deno-lint-ignore no-control-regex
-const TRAILING_WS = /[\s\x1c-\x1f\x85]+$/u;
-// deno-lint-ignore no-control-regex
-const LEADING_WS = /^[\s\x1c-\x1f\x85]+/u;
-// deno-lint-ignore no-control-regex
-const PY_WS = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/gu;
-
-/** Python's `str.splitlines(keepends=False)` boundaries, as `readlines()` sees them: "\n" only. */
-function splitLines(text: string): string[] {
-  const lines = text.split("\n");
+/** Lines as Python's text-mode `readlines()` gives them: `\r\n`, `\r` and `\n` all end a line. */
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
 
 /**
- * Parses INI text into its section headers and assignments, in file order, each with its line.
+ * Parses INI text into its section headers and assignments, in file order, each with its lines.
  *
  * @example Continuation lines and repeated keys
  * ```ts
@@ -69,9 +63,9 @@ function splitLines(text: string): string[] {
  * import assert from "node:assert/strict";
  *
  * const { entries } = parseIniDocument("[DEFAULT]\nhosts = a\n  b\nhosts: c\n");
- * assert.deepEqual(entries.map((e) => [e.key, e.value, e.line]), [
- *   ["hosts", "a\nb", 2],
- *   ["hosts", "c", 4],
+ * assert.deepEqual(entries.map((e) => [e.key, e.value, e.line, e.endLine]), [
+ *   ["hosts", "a\nb", 2, 3],
+ *   ["hosts", "c", 4, 4],
  * ]);
  * ```
  */
@@ -85,68 +79,67 @@ export function parseIniDocument(text: string, options: ParseIniOptions = {}): I
   let keyLine = 0;
   let lineno = 0;
 
-  const flush = () => {
+  const flush = (endLine = lineno - 1) => {
     if (key === undefined) return;
     if (section === undefined) {
-      throw new ConfigFileParseError(file, lineno, "section must be started before assignment");
+      // oslo raises this when the assignment is flushed, naming the current line.
+      throw new ConfigFileParseError(file, lineno, "Section must be started before assignment");
     }
-    entries.push({ section, key, value: value.join("\n"), line: keyLine });
+    entries.push({ section, key, value: value.join("\n"), line: keyLine, endLine });
     key = undefined;
     value = [];
   };
 
   for (const raw of splitLines(text)) {
     lineno++;
-    const line = raw.replace(TRAILING_WS, "");
+    const line = pyRstrip(raw);
     if (line === "") {
       flush();
       continue;
     }
     if (line.startsWith(" ") || line.startsWith("\t")) {
       if (key === undefined) {
-        throw new ConfigFileParseError(file, lineno, "unexpected continuation line", line);
+        throw new ConfigFileParseError(file, lineno, "Unexpected continuation line", line);
       }
-      value.push(line.replace(LEADING_WS, ""));
+      value.push(pyLstrip(line));
       continue;
     }
     flush();
     if (line.startsWith("[")) {
       if (!line.endsWith("]")) {
-        throw new ConfigFileParseError(file, lineno, "invalid section (must end with ])", line);
+        throw new ConfigFileParseError(file, lineno, "Invalid section (must end with ])", line);
       }
       if (line.length <= 2) {
-        throw new ConfigFileParseError(file, lineno, "empty section name", line);
+        throw new ConfigFileParseError(file, lineno, "Empty section name", line);
       }
       section = line.slice(1, -1);
       sections.push({ name: section, line: lineno });
-    } else if (line.startsWith("#") || line.startsWith(";")) {
-      continue;
-    } else {
+    } else if (!line.startsWith("#") && !line.startsWith(";")) {
       const [k, v] = splitKeyValue(line, file, lineno);
-      if (k === "") throw new ConfigFileParseError(file, lineno, "key cannot be empty", line);
+      if (k === "") throw new ConfigFileParseError(file, lineno, "Key cannot be empty", line);
       key = k;
       value = [v];
       keyLine = lineno;
     }
   }
-  flush();
+  flush(lineno);
   return { sections, entries };
 }
 
-function splitKeyValue(line: string, file: string, lineno: number): [string, string] {
+/** oslo's `_split_key_value`: the first `:` or `=` splits; one pair of outer quotes is removed. */
+export function splitKeyValue(line: string, file = "<string>", lineno = 0): [string, string] {
   const colon = line.indexOf(":");
   const equal = line.indexOf("=");
   if (colon < 0 && equal < 0) {
-    throw new ConfigFileParseError(file, lineno, "no ':' or '=' found in assignment", line);
+    throw new ConfigFileParseError(file, lineno, "No ':' or '=' found in assignment", line);
   }
   const at = colon < 0 || (equal >= 0 && equal < colon) ? equal : colon;
-  const key = line.slice(0, at).replace(PY_WS, "");
-  let value = line.slice(at + 1).replace(PY_WS, "");
-  if (value.length > 0 && value[0] === value[value.length - 1] && /^["']/.test(value)) {
-    // Python's value[1:-1]: a lone quote character becomes the empty string.
-    value = value.slice(1, -1);
+  let value = pyStrip(line.slice(at + 1));
+  const q = value[0];
+  if ((q === '"' || q === "'") && value[value.length - 1] === q) {
+    value = value.slice(1, -1); // Python's value[1:-1]: a lone quote becomes ""
   }
-  return [key, value];
+  return [pyStrip(line.slice(0, at)), value];
 }
 
 /** Sections of an INI file: section name → key → every value in file order. */
@@ -178,10 +171,22 @@ export function parseIni(text: string, options: ParseIniOptions = {}): IniSectio
   const doc = parseIniDocument(text, options);
   const sections: IniSections = {};
   // Sections with no assignments still exist, as in oslo.config.
-  for (const { name } of doc.sections) sections[name] ??= {};
+  for (const { name } of doc.sections) {
+    if (!Object.hasOwn(sections, name)) define(sections, name, {});
+  }
   for (const entry of doc.entries) {
-    const keys = sections[entry.section] ??= {};
-    (keys[entry.key] ??= []).push(entry.value);
+    const keys = sections[entry.section] as Record<string, string[]>;
+    if (!Object.hasOwn(keys, entry.key)) define(keys, entry.key, []);
+    (keys[entry.key] as string[]).push(entry.value);
   }
   return sections;
+}
+
+function define<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

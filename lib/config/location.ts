@@ -4,7 +4,10 @@
  * @module
  */
 
-/** The kinds of source, in oslo.config's `Locations` terms (`user` = a config file). */
+/**
+ * The kinds of source, in oslo.config's `Locations` terms (`user` = a config
+ * file); `driver` is a `config_source` driver, which oslo.config also labels `user`.
+ */
 export type LocationKind =
   | "opt_default"
   | "set_default"
@@ -18,7 +21,7 @@ export type LocationKind =
 export interface Location {
   /** Kind of source. */
   kind: LocationKind;
-  /** File path, environment variable, command-line flag, or secret reference. */
+  /** File path, environment variable, command-line flag, or `group: reference` for a driver. */
   detail?: string;
   /** 1-based line in `detail` when it is a file. */
   line?: number;
@@ -33,6 +36,8 @@ export interface Location {
  * import assert from "node:assert/strict";
  *
  * assert.equal(describeLocation({ kind: "user", detail: "a.conf", line: 3 }), "a.conf:3");
+ * assert.equal(describeLocation({ kind: "environment", detail: "OS_DEFAULT__DEBUG" }),
+ *   "environment variable OS_DEFAULT__DEBUG");
  * ```
  */
 export function describeLocation(location: Location): string {
@@ -46,7 +51,9 @@ export function describeLocation(location: Location): string {
     case "command_line":
       return `command line ${location.detail}`;
     case "driver":
-      return `config source ${location.detail}`;
+      return `config source ${location.detail}${
+        location.line === undefined ? "" : `:${location.line}`
+      }`;
     case "set_override":
       return "an override";
     case "set_default":

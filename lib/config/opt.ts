@@ -1,30 +1,15 @@
 /**
  * Declarative options, after oslo.config's `Opt` classes: a name, a type and
- * the metadata that drives validation, samples, deprecation warnings and redaction.
+ * the metadata that drives validation, samples, deprecation warnings,
+ * mutability and redaction.
  *
  * @module
  */
-import {
-  booleanType,
-  type ConfigType,
-  dictType,
-  floatType,
-  hostAddressType,
-  hostnameType,
-  integerType,
-  ipAddressType,
-  listType,
-  type ListTypeOptions,
-  type NumberTypeOptions,
-  portType,
-  stringType,
-  type StringTypeOptions,
-  uriType,
-  type UriTypeOptions,
-} from "./types.ts";
 import { DefaultValueError } from "./errors.ts";
+import { pyStr } from "./py.ts";
+import type { ChoicesInput, ConfigType } from "./types.ts";
 
-/** A deprecated alias of an option: an old name, an old group, or both. */
+/** A deprecated alias of an option: an old name, an old group, or both (oslo's `DeprecatedOpt`). */
 export interface DeprecatedOpt {
   /** Old option name; defaults to the option's own name. */
   name?: string;
@@ -32,11 +17,11 @@ export interface DeprecatedOpt {
   group?: string;
 }
 
-/** Metadata every option may carry. */
+/** Metadata every option may carry (oslo.config's `Opt` keyword arguments). */
 export interface OptOptions<T> {
   /** Value when no source sets one. */
   default?: T;
-  /** One-paragraph description, shown in samples and validator hints. */
+  /** Description, shown in samples and validator hints. */
   help?: string;
   /** Redact the value wherever it is printed, logged or returned. */
   secret?: boolean;
@@ -44,19 +29,19 @@ export interface OptOptions<T> {
   required?: boolean;
   /** May change on reload (SIGHUP) without a restart. */
   mutable?: boolean;
-  /** Sorted last in samples: for experts. */
+  /** For experts: sorted last in samples. */
   advanced?: boolean;
   /** Text samples show instead of the default. */
   sampleDefault?: string;
-  /** Old name of this option (same group). */
+  /** Old name of this option (in `deprecatedGroup`, or the same group). */
   deprecatedName?: string;
-  /** Old group of this option (same name). */
+  /** Old group of this option (under `deprecatedName`, or the same name). */
   deprecatedGroup?: string;
-  /** Further old names/groups. */
+  /** Further old names and groups. */
   deprecatedOpts?: readonly DeprecatedOpt[];
   /** The option is going away: warn when it is set. */
   deprecatedForRemoval?: boolean;
-  /** Why it is deprecated. */
+  /** Why it is deprecated (shown with `deprecatedForRemoval`). */
   deprecatedReason?: string;
   /** Release since which it is deprecated. */
   deprecatedSince?: string;
@@ -64,16 +49,43 @@ export interface OptOptions<T> {
   cli?: boolean;
   /** One-letter command-line alias (`-d`). */
   short?: string;
+  /** Placeholder shown in `--help`. */
+  metavar?: string;
 }
 
-/** A declared option. `V` is the type a read gives (including `undefined` where no default). */
-export interface Opt<N extends string = string, V = unknown> extends OptOptions<unknown> {
-  /** Option name as written in files (`-` allowed). */
+/** Which oslo.config class an option corresponds to (samples and machine-readable data). */
+export type OptKind =
+  | "StrOpt"
+  | "BoolOpt"
+  | "IntOpt"
+  | "FloatOpt"
+  | "PortOpt"
+  | "ListOpt"
+  | "DictOpt"
+  | "MultiOpt"
+  | "MultiStrOpt"
+  | "IPOpt"
+  | "HostnameOpt"
+  | "HostAddressOpt"
+  | "HostDomainOpt"
+  | "URIOpt"
+  | "Opt";
+
+/** A declared option. `V` is the type a read gives. */
+export interface Opt<N extends string = string, V = unknown>
+  extends Omit<OptOptions<unknown>, "deprecatedOpts"> {
+  /** Option name as declared (`-` allowed). */
   readonly name: N;
-  /** Converter from text to value. */
+  /** The name files and the environment use: `name` with `-` as `_`. */
+  readonly dest: string;
+  /** Converter from text to value (the item type for multi-valued options). */
   readonly type: ConfigType<unknown>;
-  /** Every value given is kept (MultiStrOpt), not only the last. */
+  /** Every value given is kept (MultiOpt), not only the last. */
   readonly multi: boolean;
+  /** The oslo.config class. */
+  readonly kind: OptKind;
+  /** Every deprecated alias, in oslo's order (explicit ones, then deprecatedName/Group, `_` forms added). */
+  readonly deprecatedOpts: readonly DeprecatedOpt[];
   /** Phantom: the read type. */
   readonly __value?: V;
 }
@@ -83,148 +95,79 @@ export type ReadType<T, O> = O extends { default: unknown } ? T
   : O extends { required: true } ? T
   : T | undefined;
 
-function hasDollarRef(value: unknown): boolean {
-  return typeof value === "string" && /(^|[^$])\$(?!\$)/.test(value);
+/** oslo's `_default_is_ref`: a string default with an unescaped `$` is not checked. */
+function defaultIsRef(value: unknown): boolean {
+  return typeof value === "string" &&
+    value.replaceAll("\\$", "").replaceAll("$$", "").includes("$");
 }
 
-/** Builds an option from a type and options; validates the default (skipped where it holds `$ref`). */
-export function makeOpt<const N extends string, T, O extends OptOptions<T>>(
+function deprecatedAliases(options: OptOptions<unknown>): DeprecatedOpt[] {
+  const out: DeprecatedOpt[] = [];
+  const push = (d: DeprecatedOpt) =>
+    out.push({
+      ...(d.name === undefined ? {} : { name: d.name }),
+      ...(d.group === undefined ? {} : { group: d.group }),
+    });
+  for (const d of options.deprecatedOpts ?? []) push(d);
+  for (const d of options.deprecatedOpts ?? []) {
+    if (d.name?.includes("-")) push({ ...d, name: d.name.replaceAll("-", "_") });
+  }
+  const { deprecatedName: name, deprecatedGroup: group } = options;
+  if (name !== undefined || group !== undefined) {
+    push({ ...(name === undefined ? {} : { name }), ...(group === undefined ? {} : { group }) });
+    if (name?.includes("-")) {
+      push({ name: name.replaceAll("-", "_"), ...(group === undefined ? {} : { group }) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds an option from a type and options, checking the default as oslo.config
+ * does (skipped where it holds a `$reference`).
+ *
+ * @example Any type can back an option
+ * ```ts
+ * import { makeOpt, rangeType } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ports = makeOpt("port_range", rangeType({ min: 1 }), { default: "8000-8010" });
+ * assert.equal(ports.dest, "port_range");
+ * assert.throws(() => makeOpt("bad", rangeType({ min: 1 }), { default: "0-3" }));
+ * ```
+ */
+export function makeOpt<const N extends string, T, O extends OptOptions<unknown>>(
   name: N,
   type: ConfigType<T>,
   options: O,
-  multi = false,
+  extra: { multi?: boolean; kind?: OptKind; checkDefault?: boolean } = {},
 ): Opt<N, ReadType<T, O>> {
   if (name.startsWith("_")) {
     throw new TypeError(`Cannot declare option "${name}": names may not start with "_"`);
   }
-  if (options.default !== undefined && !hasDollarRef(options.default)) {
+  const multi = extra.multi ?? false;
+  if (
+    extra.checkDefault !== false && options.default !== undefined && options.default !== null &&
+    !defaultIsRef(options.default)
+  ) {
     try {
       const defaults = multi && Array.isArray(options.default)
         ? options.default
         : [options.default];
       for (const d of defaults) type.convert(d);
     } catch (e) {
-      throw new DefaultValueError(name, (e as Error).message);
+      throw new DefaultValueError(name, pyStr(options.default), (e as Error).message);
     }
   }
-  return { ...options, name, type: type as ConfigType<unknown>, multi };
-}
-
-/** oslo.config's `StrOpt`. */
-export function strOpt<
-  const N extends string,
-  const O extends OptOptions<string> & StringTypeOptions,
->(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, stringType(options), options);
-}
-
-/** oslo.config's `BoolOpt`. */
-export function boolOpt<const N extends string, const O extends OptOptions<boolean>>(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<boolean, O>> {
-  return makeOpt(name, booleanType(), options);
-}
-
-/** oslo.config's `IntOpt`. */
-export function intOpt<
-  const N extends string,
-  const O extends OptOptions<number> & NumberTypeOptions,
->(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, integerType(options) as ConfigType<number>, options);
-}
-
-/** oslo.config's `FloatOpt`. */
-export function floatOpt<
-  const N extends string,
-  const O extends OptOptions<number> & NumberTypeOptions,
->(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, floatType(options) as ConfigType<number>, options);
-}
-
-/** oslo.config's `PortOpt`. */
-export function portOpt<
-  const N extends string,
-  const O extends OptOptions<number> & NumberTypeOptions,
->(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, portType(options) as ConfigType<number>, options);
-}
-
-/** oslo.config's `ListOpt` (items are strings unless `itemType` says otherwise). */
-export function listOpt<
-  const N extends string,
-  const O extends OptOptions<string[]> & ListTypeOptions & { itemType?: ConfigType<unknown> },
->(name: N, options: O = {} as O): Opt<N, ReadType<string[], O>> {
-  const item = (options.itemType ?? stringType()) as ConfigType<string>;
-  return makeOpt(name, listType(item, options), options);
-}
-
-/** oslo.config's `DictOpt` (values are strings unless `valueType` says otherwise). */
-export function dictOpt<
-  const N extends string,
-  const O extends
-    & OptOptions<Record<string, string>>
-    & ListTypeOptions
-    & { valueType?: ConfigType<unknown> },
->(name: N, options: O = {} as O): Opt<N, ReadType<Record<string, string>, O>> {
-  const value = (options.valueType ?? stringType()) as ConfigType<string>;
-  return makeOpt(name, dictType(value, options), options);
-}
-
-/** oslo.config's `MultiStrOpt`: every value given, in order. */
-export function multiStrOpt<const N extends string, const O extends OptOptions<string[]>>(
-  name: N,
-  options: O = {} as O,
-): Opt<N, string[]> {
-  const type = stringType({ typeName: "multi valued" }) as ConfigType<unknown>;
-  return makeOpt(name, type, options as OptOptions<unknown>, true) as unknown as Opt<N, string[]>;
-}
-
-/** oslo.config's `IPOpt`. */
-export function ipOpt<
-  const N extends string,
-  const O extends OptOptions<string> & { version?: 4 | 6 },
->(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, ipAddressType(options.version), options);
-}
-
-/** oslo.config's `HostnameOpt`. */
-export function hostnameOpt<const N extends string, const O extends OptOptions<string>>(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, hostnameType(), options);
-}
-
-/** oslo.config's `HostAddressOpt`. */
-export function hostAddressOpt<
-  const N extends string,
-  const O extends OptOptions<string> & { version?: 4 | 6 },
->(name: N, options: O = {} as O): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, hostAddressType(options.version), options);
-}
-
-/** oslo.config's `URIOpt`. */
-export function uriOpt<const N extends string, const O extends OptOptions<string> & UriTypeOptions>(
-  name: N,
-  options: O = {} as O,
-): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, uriType(options), options);
+  return {
+    ...options,
+    name,
+    dest: name.replaceAll("-", "_"),
+    type: type as ConfigType<unknown>,
+    multi,
+    kind: extra.kind ?? "Opt",
+    deprecatedOpts: deprecatedAliases(options),
+  };
 }
 
 /** A group of options, as oslo.config's `OptGroup`, typed by the options it holds. */
@@ -233,8 +176,26 @@ export interface OptGroup<Opts extends readonly Opt[] = readonly Opt[]> {
   readonly name: string;
   /** Description shown in samples. */
   readonly help?: string;
+  /** Title shown in `--help`. */
+  readonly title?: string;
+  /** Name of the option that controls repeated instances of this group. */
+  readonly dynamicGroupOwner?: string;
+  /** Name of the option in this group that chooses the driver (and its options). */
+  readonly driverOption?: string;
   /** The options. */
   readonly opts: Opts;
+}
+
+/** Options of {@linkcode optGroup}. */
+export interface OptGroupOptions {
+  /** Description shown in samples. */
+  help?: string;
+  /** Title shown in `--help`. */
+  title?: string;
+  /** Name of the option that controls repeated instances of this group. */
+  dynamicGroupOwner?: string;
+  /** Name of the option in this group that chooses the driver. */
+  driverOption?: string;
 }
 
 /** The values of a group: option name → read type. */
@@ -247,7 +208,7 @@ export type GroupValues<Opts extends readonly Opt[]> = {
  *
  * @example A typed group
  * ```ts
- * import { boolOpt, intOpt, optGroup } from "./opt.ts";
+ * import { boolOpt, intOpt, optGroup } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * const g = optGroup("healthcheck", [boolOpt("detailed", { default: false }), intOpt("port")]);
@@ -257,7 +218,10 @@ export type GroupValues<Opts extends readonly Opt[]> = {
 export function optGroup<const Opts extends readonly Opt[]>(
   name: string,
   opts: Opts,
-  options: { help?: string } = {},
+  options: OptGroupOptions = {},
 ): OptGroup<Opts> {
-  return options.help === undefined ? { name, opts } : { name, opts, help: options.help };
+  return { name, opts, ...options };
 }
+
+/** Re-exported for option declarations that pass choices with descriptions. */
+export type { ChoicesInput };

@@ -7,10 +7,15 @@ set -euo pipefail
 needs=(
   "nats-server nats-server"
   "py:oslo_messaging python3-oslo.messaging"
+  "py:oslo_config python3-oslo.config"
+  "py:barbican python3-barbican"
+  "py:oslo_policy python3-oslo.policy"
   "py:oslo_limit python3-oslo.limit"
   "py:keystone python3-keystone"
   "uwsgi uwsgi-core"
   "uwsgi_python3 uwsgi-plugin-python3"
+  "wat2wasm wabt"
+  "wrk wrk"
 )
 
 missing=()

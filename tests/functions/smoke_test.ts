@@ -64,5 +64,5 @@ Deno.test("serve.ts stops start-up on a bad option with one line and no stack tr
 Deno.test("serve.ts names an unknown command-line option", async () => {
   const { code, stderr } = await runServe(["--dve"], {});
   assert.equal(code, 1);
-  assert.match(stderr, /Cannot parse --dve: unknown option/);
+  assert.match(stderr, /Cannot parse --dve: unrecognized argument \(did you mean --dev\?\)/);
 });

@@ -1,0 +1,45 @@
+/**
+ * Dumps of every value with secrets masked, as oslo.config's `log_opt_values`.
+ *
+ * @module
+ */
+import { pyStr } from "./py.ts";
+import { REDACTED } from "./redact.ts";
+import { optKey, type OptRegistry, type Registered } from "./registry.ts";
+
+type Get = (group: string, name: string) => unknown;
+
+/** Every value by group, secrets shown as `****`. */
+export function redactedValues(
+  registry: OptRegistry,
+  get: Get,
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const { group, opt } of registry.opts.values()) {
+    const g = out[group] ??= {};
+    g[opt.name] = opt.secret ? REDACTED : get(group, opt.dest);
+  }
+  return out;
+}
+
+/** The lines `log_opt_values` writes: options sorted by name in each group, secrets as `****`. */
+export function logOptValues(
+  registry: OptRegistry,
+  get: Get,
+  sources: { args: readonly string[]; files: readonly string[] },
+): string[] {
+  const lines = ["*".repeat(80), "Configuration options gathered from:"];
+  lines.push(`command line args: ${pyStr([...sources.args])}`);
+  lines.push(`config files: ${pyStr([...sources.files])}`, "=".repeat(80));
+  for (const g of registry.groups.values()) {
+    const regs = g.opts.map((o) => registry.opts.get(optKey(g.name, o.dest)) as Registered)
+      .sort((a, b) => a.opt.dest < b.opt.dest ? -1 : 1);
+    for (const reg of regs) {
+      const label = g.name === "DEFAULT" ? reg.opt.dest : `${g.name}.${reg.opt.dest}`;
+      const value = reg.opt.secret ? REDACTED : pyStr(get(reg.group, reg.opt.dest) ?? null);
+      lines.push(`${label.padEnd(30)} = ${value}`);
+    }
+  }
+  lines.push("*".repeat(80));
+  return lines;
+}

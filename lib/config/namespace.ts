@@ -1,0 +1,156 @@
+/**
+ * What the files and the command line say, before any conversion: oslo.config's
+ * `_Namespace`. Files are kept in the order they were read; lookups go newest
+ * first, as oslo.config's do. Section names are normalised (lower case except
+ * exactly `DEFAULT`); keys are matched exactly, as oslo.config matches `dest`.
+ *
+ * @module
+ */
+import { type IniEntry, parseIniDocument } from "./ini.ts";
+import type { Location } from "./location.ts";
+
+/** A config file's text, read or given in memory. */
+export interface ConfigText {
+  /** Path or name used in locations and errors. */
+  name: string;
+  /** The INI text. */
+  text: string;
+}
+
+/** One value as a file holds it. */
+export interface FileValue {
+  /** The raw text. */
+  value: string;
+  /** 1-based line of its `key = value` line. */
+  line: number;
+  /** Where it is (`kind: "user"`, the file and the line). */
+  location: Location;
+}
+
+/** One parsed file: normalised section → key → values in file order. */
+export interface ParsedFile {
+  /** Path or name. */
+  name: string;
+  /** Lookup table. */
+  sections: Map<string, Map<string, FileValue[]>>;
+  /** The raw entries (for validators and migration). */
+  entries: IniEntry[];
+}
+
+/**
+ * oslo.config normalises section names to lower case, except exactly `DEFAULT`.
+ *
+ * @example Only exactly DEFAULT keeps its case
+ * ```ts
+ * import { normalizeGroupName } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(normalizeGroupName("Database"), "database");
+ * assert.equal(normalizeGroupName("Default"), "default");
+ * assert.equal(normalizeGroupName("DEFAULT"), "DEFAULT");
+ * ```
+ */
+export function normalizeGroupName(name: string): string {
+  return name === "DEFAULT" ? name : name.toLowerCase();
+}
+
+/** Parses a file's text into its lookup table; throws `ConfigFileParseError`. */
+export function parseConfigText(file: ConfigText): ParsedFile {
+  const doc = parseIniDocument(file.text, { file: file.name });
+  const sections = new Map<string, Map<string, FileValue[]>>();
+  for (const s of doc.sections) {
+    const g = normalizeGroupName(s.name);
+    if (!sections.has(g)) sections.set(g, new Map());
+  }
+  for (const e of doc.entries) {
+    const keys = sections.get(normalizeGroupName(e.section)) as Map<string, FileValue[]>;
+    let list = keys.get(e.key);
+    if (!list) keys.set(e.key, list = []);
+    list.push({
+      value: e.value,
+      line: e.line,
+      location: { kind: "user", detail: file.name, line: e.line },
+    });
+  }
+  return { name: file.name, sections, entries: doc.entries };
+}
+
+/** A (group, name) pair to look up; the first is the option's own, the rest deprecated aliases. */
+export interface LookupName {
+  /** Normalised group. */
+  group: string;
+  /** Key as written in files (the option's `dest`). */
+  name: string;
+}
+
+/** A value found in files, with where the newest occurrence is. */
+export interface FileHit {
+  /** Every value (multi-valued options) or the one that wins. */
+  values: string[];
+  /** Where the winning (newest) value is. */
+  location: Location;
+}
+
+/**
+ * oslo's `_get_file_value`: files newest first, names in order inside each
+ * file. A single-valued option takes the last value of the first hit; a
+ * multi-valued one collects every hit, oldest first.
+ *
+ * @example A deprecated name in a later file beats the new name in an earlier one
+ * ```ts
+ * import { lookupFiles, parseConfigText } from "./namespace.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const files = [
+ *   parseConfigText({ name: "1.conf", text: "[DEFAULT]\nnew = a\n" }),
+ *   parseConfigText({ name: "2.conf", text: "[DEFAULT]\nold = b\n" }),
+ * ];
+ * const names = [{ group: "DEFAULT", name: "new" }, { group: "DEFAULT", name: "old" }];
+ * assert.deepEqual(lookupFiles(files, names, false)?.values, ["b"]);
+ * ```
+ */
+export function lookupFiles(
+  files: readonly ParsedFile[],
+  names: readonly LookupName[],
+  multi: boolean,
+): FileHit | undefined {
+  let values: string[] | undefined;
+  let location: Location | undefined;
+  for (let i = files.length - 1; i >= 0; i--) {
+    const file = files[i] as ParsedFile;
+    for (const n of names) {
+      const list = file.sections.get(n.group)?.get(n.name);
+      if (!list) continue;
+      if (!multi || !location) {
+        const last = list[list.length - 1] as FileValue;
+        location = last.location;
+        if (!multi) return { values: [last.value], location };
+      }
+      values = values ? [...list.map((v) => v.value), ...values] : list.map((v) => v.value);
+    }
+  }
+  return location && values ? { values, location } : undefined;
+}
+
+/** The single-valued fast path of {@linkcode lookupFiles}: the winning value itself. */
+export function lookupFile(
+  files: readonly ParsedFile[],
+  names: readonly LookupName[],
+): FileValue | undefined {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const sections = (files[i] as ParsedFile).sections;
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j] as LookupName;
+      const list = sections.get(n.group)?.get(n.name);
+      if (list) return list[list.length - 1];
+    }
+  }
+  return undefined;
+}
+
+/** Every section name the files hold, normalised. */
+export function fileSections(files: readonly ParsedFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) for (const s of f.sections.keys()) out.add(s);
+  return out;
+}

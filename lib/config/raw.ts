@@ -1,0 +1,105 @@
+/**
+ * The unconverted value a namespace (command line, environment, files) gives
+ * an option, with oslo.config's argv-order rule for command-line options.
+ *
+ * @module
+ */
+import type { ArgEvent } from "./args.ts";
+import type { Location } from "./location.ts";
+import { lookupFile, lookupFiles, type ParsedFile } from "./namespace.ts";
+import type { Registered } from "./registry.ts";
+
+/** What the files, the command line and the environment say, as one snapshot. */
+export interface Namespace {
+  /** Parsed files, oldest first. */
+  files: ParsedFile[];
+  /** Argv order: file loads (by index into `files`) and command-line values. */
+  timeline: ({ kind: "file"; index: number } | Extract<ArgEvent, { kind: "opt" }>)[];
+  /** The environment (empty when not used). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `env` as a map, built on first use (keyed lookups of 5,000 names are faster in a Map). */
+  envMap?: Map<string, string>;
+}
+
+function envOf(ns: Namespace): Map<string, string> {
+  if (!ns.envMap) {
+    ns.envMap = new Map();
+    for (const [k, v] of Object.entries(ns.env)) if (v !== undefined) ns.envMap.set(k, v);
+  }
+  return ns.envMap;
+}
+
+export type Raw =
+  | { kind: "typed"; value: unknown; location: Location }
+  | {
+    kind: "text";
+    value: string | boolean | (string | boolean)[];
+    location: Location;
+    fromNs: boolean;
+    /** A command-line option's file value that the environment shadows: still checked, as oslo does. */
+    shadowed?: Raw;
+  };
+
+/** The unconverted value a namespace (command line, environment, files) gives an option. */
+export function namespaceRaw(reg: Registered, ns: Namespace): Raw | undefined {
+  const { group, opt, names } = reg;
+  let cli: Raw | undefined;
+  if (reg.cli) {
+    const acc: (string | boolean)[] = [];
+    let last: { value: string | boolean; location: Location; isFlag: boolean } | undefined;
+    let anyFlag = false;
+    for (const ev of ns.timeline) {
+      if (ev.kind === "file") {
+        const hit = lookupFiles([ns.files[ev.index] as ParsedFile], names, opt.multi);
+        if (!hit) continue;
+        acc.push(...hit.values);
+        last = {
+          value: hit.values[hit.values.length - 1] as string,
+          location: hit.location,
+          isFlag: false,
+        };
+      } else if (ev.group === group && ev.dest === opt.dest) {
+        acc.push(ev.value);
+        anyFlag = true;
+        last = {
+          value: ev.value,
+          location: { kind: "command_line", detail: ev.flag },
+          isFlag: true,
+        };
+      }
+    }
+    if (last) {
+      cli = {
+        kind: "text",
+        value: opt.multi ? acc : last.value,
+        location: last.location,
+        fromNs: true,
+      };
+      if (opt.multi ? anyFlag : last.isFlag) return cli;
+    }
+  }
+  const envName = reg.envName;
+  const envMap = envOf(ns);
+  const env = envMap.size === 0 ? undefined : envMap.get(envName);
+  if (env !== undefined) {
+    return {
+      kind: "text",
+      value: opt.multi ? [env] : env,
+      location: { kind: "environment", detail: envName },
+      fromNs: true,
+      ...(cli ? { shadowed: cli } : {}),
+    };
+  }
+  if (!opt.multi) {
+    const fv = lookupFile(ns.files, names);
+    return fv ? { kind: "text", value: fv.value, location: fv.location, fromNs: true } : undefined;
+  }
+  const hit = lookupFiles(ns.files, names, true);
+  if (!hit) return undefined;
+  return {
+    kind: "text",
+    value: opt.multi ? hit.values : hit.values[0] as string,
+    location: hit.location,
+    fromNs: true,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The `opa:` check against OPA's REST Data API: the stand-in in
+ * tests/_support (and a real `opa` too when one is on PATH).
+ */
+import assert from "node:assert/strict";
+import { Enforcer, OpaClient, OpaError, type OpaService } from "../../lib/policy/mod.ts";
+import { opaServers } from "./opa_fixtures.ts";
+
+function opaEnforcer(url: string, policy: string, timeoutMs = 2000) {
+  const warnings: string[] = [];
+  const opa: OpaService = {
+    engines: { rest: new OpaClient({ url, timeoutMs }) },
+    defaultEngine: "rest",
+  };
+  const e = new Enforcer({ policy, services: { opa }, onWarning: (w) => warnings.push(w) });
+  return { e, warnings };
+}
+
+const POLICY = `"admin_only": "opa:test/admin_only"
+"maybe": "opa:test/maybe"
+"obj": "opa:rest:test/obj"
+"not_bool": "opa:test/not_bool"
+"conflict": "opa:test/conflict"
+"not_maybe": "not opa:test/maybe"
+"mixed": "role:local or opa:test/admin_only"
+`;
+const admin = { roles: ["admin"], user_id: "u1" };
+const member = { roles: ["member"], user_id: "u2" };
+
+Deno.test("OpaCheck allows on true or {allow: true} and denies otherwise", async () => {
+  for (const server of await opaServers()) {
+    await using _ = server;
+    const { e } = opaEnforcer(server.url, POLICY);
+    assert.equal(await e.enforce("admin_only", {}, admin), true, server.url);
+    assert.equal(await e.enforce("admin_only", {}, member), false);
+    assert.equal(await e.enforce("obj", {}, admin), true);
+    assert.equal(await e.enforce("obj", {}, member), false);
+    assert.equal(await e.enforce("not_bool", {}, admin), false);
+    assert.equal(await e.enforce("maybe", { defined: true }, member), true);
+    assert.equal(await e.enforce("mixed", {}, { roles: ["local"] }), true);
+  }
+});
+
+Deno.test("OpaCheck posts {input: {rule, target, credentials}} to /v1/data/<path>", async () => {
+  const [server] = await opaServers();
+  await using _ = server!;
+  const { e } = opaEnforcer(server!.url, POLICY);
+  await e.enforce("admin_only", { "target.project.id": "p1" }, admin);
+  assert.deepEqual(server!.requests.at(-1), {
+    path: "/v1/data/test/admin_only",
+    body: {
+      input: { rule: "admin_only", target: { "target.project.id": "p1" }, credentials: admin },
+    },
+  });
+});
+
+Deno.test("OpaCheck fails closed, logging the rule: undefined, 500, timeout, unreachable", async () => {
+  for (const server of await opaServers()) {
+    await using _ = server;
+    const { e, warnings } = opaEnforcer(server.url, POLICY, 300);
+    assert.equal(await e.enforce("maybe", {}, admin), false);
+    assert.match(warnings.join("\n"), /Denied maybe: OPA has no document at data\/test\/maybe/);
+    assert.equal(await e.enforce("not_maybe", {}, admin), false); // "not" of a failure is no allow
+    assert.equal(await e.enforce("conflict", { conflict: true }, admin), false);
+    assert.match(
+      warnings.join("\n"),
+      /Denied conflict: .*OPA answered 500 to \/v1\/data\/test\/conflict: internal_error/,
+    );
+    if (server.standin) {
+      server.delayMs = 1000;
+      assert.equal(await e.enforce("admin_only", {}, admin), false);
+      assert.match(warnings.join("\n"), /Denied admin_only: .*did not answer .* within 300 ms/);
+      server.delayMs = 0;
+    }
+  }
+  const down = opaEnforcer("http://127.0.0.1:9", POLICY);
+  assert.equal(await down.e.enforce("admin_only", {}, admin), false);
+  assert.match(down.warnings.join("\n"), /Denied admin_only: .*Cannot reach OPA/);
+});
+
+Deno.test("OpaCheck fails closed on a body that is not OPA's", async () => {
+  const [server] = await opaServers({
+    "/v1/data/test/admin_only": () => new Response("<html>proxy error</html>", { status: 200 }),
+    "/v1/data/test/obj": () =>
+      new Response(JSON.stringify({ code: "invalid_parameter", message: "bad" }), { status: 400 }),
+  });
+  await using _ = server!;
+  const { e, warnings } = opaEnforcer(server!.url, POLICY);
+  assert.equal(await e.enforce("admin_only", {}, admin), false);
+  assert.equal(await e.enforce("obj", {}, admin), false);
+  assert.match(warnings.join("\n"), /not a JSON object/);
+  assert.match(warnings.join("\n"), /OPA answered 400 .*invalid_parameter: bad/);
+});
+
+Deno.test("OpaCheck with no OPA configured denies with a hint", async () => {
+  const warnings: string[] = [];
+  const e = new Enforcer({ policy: POLICY, onWarning: (w) => warnings.push(w) });
+  assert.equal(await e.enforce("admin_only", {}, admin), false);
+  assert.match(warnings.join("\n"), /no OPA rest engine is configured \(\[oslo_policy\] opa_url\)/);
+  assert.equal(String(await e.ruleCheck("obj")), "opa:rest:test/obj");
+});
+
+Deno.test("the OPA stand-in answers errors in OPA's documented shapes", async () => {
+  const [server] = await opaServers();
+  await using _ = server!;
+  const bad = await fetch(`${server!.url}/v1/data/test/admin_only`, {
+    method: "POST",
+    body: "{nope",
+  });
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).code, "invalid_parameter");
+  const missing = await fetch(`${server!.url}/v2/nothing`);
+  assert.equal(missing.status, 404);
+  assert.equal(await missing.text(), "404 page not found\n");
+  const undef = await fetch(`${server!.url}/v1/data/no/such/doc`, {
+    method: "POST",
+    body: '{"input": {}}',
+  });
+  assert.deepEqual([undef.status, await undef.json()], [200, {}]);
+  const pkg = await fetch(`${server!.url}/v1/data/identity`, {
+    method: "POST",
+    body: JSON.stringify({ input: { credentials: { roles: ["admin"] } } }),
+  });
+  assert.deepEqual(await pkg.json(), { result: { get_user: true, delete_user: true } });
+});
+
+Deno.test("OpaClient.evaluateMany() decides several documents in one /v1/query round trip", async () => {
+  for (const server of await opaServers()) {
+    await using _ = server;
+    const client = new OpaClient({ url: server.url, timeoutMs: 2000 });
+    const got = await client.evaluateMany([
+      { path: "test/admin_only", input: { credentials: { roles: ["admin"] } } },
+      { path: "test/admin_only", input: { credentials: { roles: [] } } },
+      { path: "test/maybe", input: {} },
+      { path: "oslo/limit/check", input: { credentials: { roles: ["member"] } } },
+    ]);
+    assert.deepEqual(got, [true, false, undefined, { allow: true }]);
+    if (server.standin) {
+      assert.equal(server.requests.filter((r) => r.path === "/v1/query").length, 1);
+    }
+    await assert.rejects(
+      client.evaluateMany([{ path: "test/conflict", input: { target: { conflict: true } } }]),
+      (err: unknown) => err instanceof OpaError && err.status === 500,
+    );
+  }
+});
