@@ -89,7 +89,7 @@ Deno.test("deno task agent refuses a missing --site and bad arguments with a hin
   assert.match(noSite.stderr, /usage: deno task agent --site NAME --nats/);
   const unknown = await run(MAIN, ["--site", "x", "--bogus"]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Cannot parse --bogus: unknown option/);
+  assert.match(unknown.stderr, /Cannot parse --bogus: unrecognized argument/);
   const badArgs = await run(CALL, [
     "--nats",
     "nats://127.0.0.1:1/",
