@@ -17,6 +17,7 @@ import {
   RPCServer,
   type Transport,
 } from "../lib/messaging/mod.ts";
+import { z } from "zod";
 import {
   AGENT_TARGET,
   type AgentMethod,
@@ -24,6 +25,15 @@ import {
   CONTROL_SERVER,
   CONTROL_TARGET,
 } from "./protocol.ts";
+
+/** What a registration must look like (validated at the edge of control, with zod). */
+const Registration = z.object({
+  name: z.string().min(1).max(200),
+  site: z.string().min(1).max(200),
+  methods: z.array(z.string()).max(100),
+  jetstream: z.boolean(),
+  startedAt: z.string(),
+});
 
 /** An agent as control knows it. */
 export interface AgentRecord extends AgentRegistration {
@@ -56,16 +66,23 @@ export class EdgeControl implements AsyncDisposable {
     this.#log = options.log ?? defaultLogger;
     this.#server = new RPCServer(transport, CONTROL_TARGET.with({ server: CONTROL_SERVER }), [{
       target: CONTROL_TARGET,
-      register_agent: (_c: Context, a: { registration: AgentRegistration }) =>
+      register_agent: (_c: Context, a: { registration?: unknown }) =>
         this.#register(a.registration),
-    }], { log: this.#log });
+    }], { log: this.#log, expectedErrors: [TypeError] });
     this.#client = new RPCClient(transport, AGENT_TARGET, { timeout: 10_000 });
   }
 
-  async #register(r: AgentRegistration): Promise<{ registered: true }> {
-    if (!r || typeof r.name !== "string" || typeof r.site !== "string") {
-      throw new TypeError("Cannot register an agent without a name and a site");
+  async #register(input: unknown): Promise<{ registered: true }> {
+    const parsed = Registration.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TypeError(
+        `Cannot register an agent: field "${issue?.path.join(".")}" ${
+          issue?.message ?? "is invalid"
+        }`,
+      );
     }
+    const r: AgentRegistration = parsed.data;
     const first = !this.#agents.has(r.name);
     const record = { ...r, lastSeen: new Date().toISOString() };
     this.#agents.set(r.name, record);

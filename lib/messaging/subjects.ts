@@ -52,7 +52,19 @@ export function subjectToken(name: string): string {
   return out;
 }
 
-/** Subject of an RPC target: topic (queue), topic + server, or topic + fanout. */
+/**
+ * Subject of an RPC target: topic (queue), topic + server, or topic + fanout.
+ *
+ * @example
+ * ```ts
+ * import { rpcSubject } from "./subjects.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rpcSubject("openstack", "compute"), "oslo.rpc.openstack.compute");
+ * assert.equal(rpcSubject("openstack", "compute", { server: "n1" }), "oslo.rpc.openstack.compute.server.n1");
+ * assert.equal(rpcSubject("openstack", "compute", { fanout: true }), "oslo.rpc.openstack.compute.fanout");
+ * ```
+ */
 export function rpcSubject(
   exchange: string,
   topic: string,
@@ -64,7 +76,21 @@ export function rpcSubject(
   return base;
 }
 
-/** Subject a notification of `priority` (lower case) on `topic` is published on from `site`. */
+/**
+ * Subject a notification of `priority` (lower case) on `topic` is published on from `site`.
+ *
+ * @example
+ * ```ts
+ * import { notificationFilter, notificationSubject } from "./subjects.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   notificationSubject("leaf1", "openstack", "notifications", "info"),
+ *   "oslo.notify.leaf1.openstack.notifications.info",
+ * );
+ * assert.equal(notificationFilter("openstack", "notifications", "info"), "oslo.notify.*.openstack.notifications.info");
+ * ```
+ */
 export function notificationSubject(
   site: string,
   exchange: string,

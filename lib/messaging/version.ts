@@ -35,7 +35,18 @@ export function versionIsCompatible(
   return true;
 }
 
-/** `[major, minor, revision]`; throws `TypeError` unless the text is `N.N` or `N.N.N`. */
+/**
+ * `[major, minor, revision]`; throws `TypeError` unless the text is `N.N` or `N.N.N`.
+ *
+ * @example
+ * ```ts
+ * import { parseVersion } from "./version.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseVersion("2.1"), [2, 1, 0]);
+ * assert.throws(() => parseVersion("2"), TypeError);
+ * ```
+ */
 export function parseVersion(version: string): [number, number, number] {
   const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(version);
   if (!m) {

@@ -7,7 +7,7 @@ import {
   RemoteError,
   RPCClient,
 } from "../../lib/messaging/mod.ts";
-import { AGENT_TARGET } from "../../agent/protocol.ts";
+import { AGENT_TARGET, CONTROL_TARGET } from "../../agent/protocol.ts";
 import { natsTest, startLeafTopology } from "../_support/nats_server.ts";
 import { waitFor } from "../_support/wait.ts";
 
@@ -67,6 +67,18 @@ natsTest("EdgeAgent registers with control and answers its RPCs across the leaf 
     assert.doesNotMatch(e.message, /line 3/);
     return true;
   });
+  // Control checks what registers.
+  const raw = new RPCClient(hub, CONTROL_TARGET.with({ server: "control" }), { timeout: 10_000 });
+  await assert.rejects(
+    raw.call({}, "register_agent", { registration: { name: "x", site: 7 } }),
+    (e) => {
+      assert.ok(e instanceof RemoteError);
+      assert.equal(e.excType, "TypeError");
+      assert.match(e.value, /Cannot register an agent: field "site"/);
+      return true;
+    },
+  );
+  assert.equal(control.agents().length, 2);
   // An agent calls another agent directly, through the hub.
   const peer = new RPCClient(edge2, AGENT_TARGET.with({ server: "leaf1", namespace: undefined }), {
     timeout: 10_000,

@@ -58,7 +58,7 @@ async function topology(linkProxy = false): Promise<LeafTopology> {
 }
 
 natsTest(
-  "Notifications from an edge site survive its leaf node killed and restarted mid-stream",
+  "NotificationListener() at the hub gets every notification of a leaf killed and restarted mid-stream, once",
   async () => {
     await using topo = await topology();
     const leaf = topo.leaves[0];
@@ -85,7 +85,7 @@ natsTest(
 );
 
 natsTest(
-  "Notifications emitted while the leaf link is cut are delivered after; expired ones dropped",
+  "NotificationListener() gets what a site emitted while its link was cut; drops the expired",
   async () => {
     await using topo = await topology(true);
     const leaf = topo.leaves[0];
@@ -125,7 +125,7 @@ natsTest(
   },
 );
 
-natsTest("The hub listener carries on by itself after the hub restarts", async () => {
+natsTest("NotificationListener() carries on by itself after the hub restarts", async () => {
   await using topo = await topology();
   const leaf = topo.leaves[0];
   assert.ok(leaf);
@@ -146,7 +146,7 @@ natsTest("The hub listener carries on by itself after the hub restarts", async (
 });
 
 natsTest(
-  "A hub listener started while a leaf is unreachable sources it once its link is back",
+  "NotificationListener() started while a leaf is unreachable sources it once its link is back",
   async () => {
     await using topo = await topology(true);
     const leaf = topo.leaves[0];

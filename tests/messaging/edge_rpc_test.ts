@@ -21,7 +21,7 @@ async function agent(t: Transport, name: string, log: string[]) {
 }
 
 natsTest(
-  "RPC across leaf links: control calls one agent or all of them (3 agents, 2 leaves)",
+  "RPCClient.call() and fanout cast() across leaf links reach one agent or all (3 agents, 2 leaves)",
   async () => {
     await using topo = await startLeafTopology({ leaves: 2 });
     const [leaf1, leaf2] = topo.leaves as [NatsServer, NatsServer];
@@ -48,7 +48,7 @@ natsTest(
 );
 
 natsTest(
-  "RPC across leaf links: an agent calls control; queue calls stay at the local site",
+  "RPCClient.call() from a leaf reaches control; queue calls stay at the local site",
   async () => {
     await using topo = await startLeafTopology({ leaves: 2 });
     const [leaf1, leaf2] = topo.leaves as [NatsServer, NatsServer];
@@ -79,7 +79,7 @@ natsTest(
 );
 
 natsTest(
-  "RPC clients and servers reconnect by themselves after their leaf node restarts",
+  "RPCServer and RPCClient reconnect by themselves after their leaf node restarts",
   async () => {
     await using topo = await startLeafTopology({ leaves: 1 });
     const leaf = topo.leaves[0];
