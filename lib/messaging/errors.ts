@@ -25,7 +25,7 @@ export class TransportUrlError extends MessagingError {
 
 /** No reply came within the timeout. */
 export class MessagingTimeout extends MessagingError {
-  override readonly code = "ERR_MESSAGING_TIMEOUT";
+  override readonly code: string = "ERR_MESSAGING_TIMEOUT";
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "MessagingTimeout";
@@ -59,5 +59,117 @@ export class KvConflictError extends MessagingError {
     super(`Cannot write key "${key}" in bucket "${bucket}": it changed since it was read`, options);
     this.name = "KvConflictError";
     this.key = key;
+  }
+}
+
+/** JetStream refused an API request or a publish (stream missing, no JetStream, bad config). */
+export class JetStreamApiError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_JETSTREAM";
+  /** HTTP-like status JetStream replied with (`503` when nobody answered). */
+  readonly status: number;
+  /** JetStream's own error code (`10059` stream not found, ...), 0 when none. */
+  readonly errCode: number;
+  constructor(message: string, options: { status: number; errCode: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.name = "JetStreamApiError";
+    this.status = options.status;
+    this.errCode = options.errCode;
+  }
+}
+
+/** A target is missing what its use needs, or asks for something impossible (a call with fanout). */
+export class InvalidTargetError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_INVALID_TARGET";
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTargetError";
+  }
+}
+
+/** A call's server stopped sending heartbeats for `callMonitorTimeout` ms: it is stuck or gone. */
+export class HeartbeatTimeoutError extends MessagingTimeout {
+  override readonly code = "ERR_MESSAGING_HEARTBEAT";
+  constructor(message: string) {
+    super(message);
+    this.name = "HeartbeatTimeoutError";
+  }
+}
+
+/** The version a call asks for is above the client's `versionCap`. */
+export class RPCVersionCapError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_VERSION_CAP";
+  /** Version asked for. */
+  readonly version: string;
+  /** The client's cap. */
+  readonly versionCap: string;
+  constructor(version: string, versionCap: string) {
+    super(
+      `Cannot send version "${version}": it must have the major version of the version cap ` +
+        `"${versionCap}" and a minor version no greater`,
+    );
+    this.name = "RPCVersionCapError";
+    this.version = version;
+    this.versionCap = versionCap;
+  }
+}
+
+/** The endpoint raised an error the caller does not rebuild as its own type. */
+export class RemoteError extends MessagingError {
+  override readonly code: string = "ERR_MESSAGING_REMOTE";
+  /** Name of the remote error class (`ProjectOverLimit`). */
+  readonly excType: string;
+  /** Its message, or "" when the server withheld it. */
+  readonly value: string;
+  /** Its `code`, when it had one. */
+  readonly remoteCode: string | undefined;
+  constructor(excType: string, value: string, remoteCode?: string) {
+    super(
+      value
+        ? `Remote error: ${excType}: ${value}`
+        : `Remote error: ${excType} (message withheld by the server: not an expected error)`,
+    );
+    this.name = "RemoteError";
+    this.excType = excType;
+    this.value = value;
+    this.remoteCode = remoteCode;
+  }
+}
+
+/** A compatible endpoint exists but has no such method (or the access policy hides it). */
+export class NoSuchMethodError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_NO_SUCH_METHOD";
+  /** The method asked for. */
+  readonly method: string;
+  constructor(method: string) {
+    super(`Endpoint does not support RPC method ${method}`);
+    this.name = "NoSuchMethodError";
+    this.method = method;
+  }
+}
+
+/** No endpoint implements the namespace and version asked for. */
+export class UnsupportedVersionError extends MessagingError {
+  override readonly code = "ERR_MESSAGING_UNSUPPORTED_VERSION";
+  /** The version asked for. */
+  readonly version: string;
+  /** The method asked for. */
+  readonly method: string | undefined;
+  constructor(version: string, method?: string) {
+    super(
+      `Endpoint does not support RPC version ${version}` +
+        (method ? `. Attempted method: ${method}` : ""),
+    );
+    this.name = "UnsupportedVersionError";
+    this.version = version;
+    this.method = method;
+  }
+}
+
+/** A message could not be delivered within its retries (a notification with `retry: 0`, ...). */
+export class MessageDeliveryFailure extends MessagingError {
+  override readonly code = "ERR_MESSAGING_DELIVERY";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "MessageDeliveryFailure";
   }
 }

@@ -1,30 +1,20 @@
 /**
- * The NATS implementation of {@linkcode Transport}: the only file in the
- * project that imports `@nats-io/*`.
+ * The nats.js implementation of {@linkcode Transport}: the only file in the
+ * project that imports `@nats-io/*`. nats.js itself is imported when the first
+ * connection is made, so a process using only the native client
+ * (`deno_transport.ts`) never loads it nor Deno's npm layer.
  *
  * @module
  */
-import {
-  connect,
-  headers as natsHeaders,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  NoRespondersError as NatsNoResponders,
-  RequestError,
-  TimeoutError,
-} from "@nats-io/transport-node";
-import { jetstream } from "@nats-io/jetstream";
-import { type KV, type KvEntry as NatsKvEntry, Kvm, KvWatchInclude } from "@nats-io/kv";
+import type { Msg, MsgHdrs, NatsConnection } from "@nats-io/transport-node";
+import { type KvClient, NatsKvStore } from "./nats_kv_store.ts";
 import {
   ConnectionFailedError,
-  KvConflictError,
   MessagingError,
   MessagingTimeout,
   NoRespondersError,
 } from "./errors.ts";
 import type {
-  KvEntry,
   KvOptions,
   KvStore,
   Message,
@@ -38,21 +28,11 @@ import type {
   TransportStats,
   TransportStatus,
 } from "./transport.ts";
-import { parseTransportUrl, redactTransportUrl, type TransportUrl } from "./transport_url.ts";
+import type { TransportUrl } from "./transport_url.ts";
+import type { ConnectOptions } from "./connect_transport.ts";
 
-/** Options of {@linkcode connectTransport}. */
-export interface ConnectOptions {
-  /** Client name shown by the server (`/connz`). */
-  name?: string;
-  /** Milliseconds between reconnect attempts (default 250: edge links come back fast). */
-  reconnectTimeWait?: number;
-  /** Keep retrying when no server answers at first, instead of failing. */
-  waitOnFirstConnect?: boolean;
-  /** Milliseconds to wait for the first connection (default 5000). */
-  timeout?: number;
-  /** Milliseconds between pings (default 10000); two missed pings mean a stale connection. */
-  pingInterval?: number;
-}
+/** nats.js, loaded on the first connection (a process that never uses it does not carry it). */
+type NatsJs = typeof import("@nats-io/transport-node");
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -63,9 +43,9 @@ function toBytes(data: Payload | undefined): Uint8Array {
 }
 
 /** `{ headers }` for nats.js options, or nothing when there are none. */
-function withHeaders(h: MessageHeaders | undefined): { headers?: MsgHdrs } {
+function withHeaders(nats: NatsJs, h: MessageHeaders | undefined): { headers?: MsgHdrs } {
   if (!h) return {};
-  const headers = natsHeaders();
+  const headers = nats.headers();
   for (const [k, v] of Object.entries(h)) headers.set(k, v);
   return { headers };
 }
@@ -77,113 +57,60 @@ function fromHeaders(h: MsgHdrs | undefined): MessageHeaders {
   return out;
 }
 
-function wrap(msg: Msg): Message {
-  return {
-    subject: msg.subject,
-    data: msg.data,
-    headers: fromHeaders(msg.headers),
-    ...(msg.reply ? { reply: msg.reply } : {}),
-    string: () => decoder.decode(msg.data),
-    json: <T>() => JSON.parse(decoder.decode(msg.data)) as T,
-    respond: (data, options) => msg.respond(toBytes(data), withHeaders(options?.headers)),
-  };
-}
-
-function entry(e: NatsKvEntry): KvEntry {
-  return {
-    key: e.key,
-    value: e.value,
-    revision: e.revision,
-    operation: e.operation === "DEL" || e.operation === "PURGE" ? e.operation : "PUT",
-    string: () => decoder.decode(e.value),
-    json: <T>() => JSON.parse(decoder.decode(e.value)) as T,
-  };
-}
-
-function isConflict(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  const apiCode = (e as { api_error?: { err_code?: number } }).api_error?.err_code;
-  return code === 10071 || apiCode === 10071 || /wrong last sequence/i.test(String(e));
-}
-
-class NatsKvStore implements KvStore {
-  readonly bucket: string;
-  #kv: KV;
-  constructor(bucket: string, kv: KV) {
-    this.bucket = bucket;
-    this.#kv = kv;
+/** A received message; headers are decoded only when read. */
+class NatsMessage implements Message {
+  #msg: Msg;
+  #nats: NatsJs;
+  #headers: MessageHeaders | undefined;
+  constructor(nats: NatsJs, msg: Msg) {
+    this.#nats = nats;
+    this.#msg = msg;
   }
-  async get(key: string): Promise<KvEntry | undefined> {
-    const e = await this.#kv.get(key);
-    return e && e.operation === "PUT" ? entry(e) : undefined;
+  get subject(): string {
+    return this.#msg.subject;
   }
-  put(key: string, value: Payload): Promise<number> {
-    return this.#kv.put(key, toBytes(value));
+  get data(): Uint8Array {
+    return this.#msg.data;
   }
-  async create(key: string, value: Payload): Promise<number> {
-    try {
-      return await this.#kv.create(key, toBytes(value));
-    } catch (e) {
-      if (isConflict(e) || /exists/i.test(String(e))) {
-        throw new KvConflictError(this.bucket, key, { cause: e });
-      }
-      throw e;
-    }
+  get reply(): string | undefined {
+    return this.#msg.reply || undefined;
   }
-  async update(key: string, value: Payload, revision: number): Promise<number> {
-    try {
-      return await this.#kv.update(key, toBytes(value), revision);
-    } catch (e) {
-      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
-      throw e;
-    }
+  get headers(): MessageHeaders {
+    return this.#headers ??= fromHeaders(this.#msg.headers);
   }
-  async delete(key: string, options: { revision?: number } = {}): Promise<void> {
-    try {
-      await this.#kv.delete(
-        key,
-        options.revision === undefined ? {} : { previousSeq: options.revision },
-      );
-    } catch (e) {
-      if (isConflict(e)) throw new KvConflictError(this.bucket, key, { cause: e });
-      throw e;
-    }
+  get status(): { code: number; description: string } | undefined {
+    const h = this.#msg.headers;
+    return h && h.code > 0 ? { code: h.code, description: h.description } : undefined;
   }
-  async keys(filter?: string): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of await this.#kv.keys(filter)) out.push(k);
-    return out;
+  string(): string {
+    return decoder.decode(this.#msg.data);
   }
-  async watch(
-    options: { key?: string; includeHistory?: boolean; onlyUpdates?: boolean } = {},
-  ): Promise<AsyncIterable<KvEntry> & { stop(): void }> {
-    const include = options.onlyUpdates
-      ? KvWatchInclude.UpdatesOnly
-      : options.includeHistory
-      ? KvWatchInclude.AllHistory
-      : KvWatchInclude.LastValue;
-    const iter = await this.#kv.watch({ ...(options.key ? { key: options.key } : {}), include });
-    return {
-      stop: () => iter.stop(),
-      async *[Symbol.asyncIterator]() {
-        for await (const e of iter) yield entry(e);
-      },
-    };
+  json<T>(): T {
+    return JSON.parse(decoder.decode(this.#msg.data)) as T;
+  }
+  respond(data?: Payload, options?: { headers?: MessageHeaders }): boolean {
+    return this.#msg.respond(toBytes(data), withHeaders(this.#nats, options?.headers));
   }
 }
 
 class NatsTransport implements Transport {
   #nc: NatsConnection;
+  #nats: NatsJs;
   #listeners = new Set<(s: TransportStatus) => void>();
   #reconnects = 0;
+  #down = false;
 
-  constructor(nc: NatsConnection) {
+  constructor(nats: NatsJs, nc: NatsConnection) {
+    this.#nats = nats;
     this.#nc = nc;
     (async () => {
       for await (const s of nc.status()) {
         let status: TransportStatus | undefined;
-        if (s.type === "disconnect") status = { type: "disconnect", server: s.server };
-        else if (s.type === "reconnect") {
+        if (s.type === "disconnect") {
+          this.#down = true;
+          status = { type: "disconnect", server: s.server };
+        } else if (s.type === "reconnect") {
+          this.#down = false;
           this.#reconnects++;
           status = { type: "reconnect", server: s.server };
         } else if (s.type === "reconnecting") status = { type: "reconnecting" };
@@ -209,9 +136,13 @@ class NatsTransport implements Transport {
     return this.#nc.isClosed();
   }
 
+  get state(): "connected" | "reconnecting" | "closed" {
+    return this.#nc.isClosed() ? "closed" : this.#down ? "reconnecting" : "connected";
+  }
+
   publish(subject: string, data?: Payload, options: PublishOptions = {}): void {
     this.#nc.publish(subject, toBytes(data), {
-      ...withHeaders(options.headers),
+      ...withHeaders(this.#nats, options.headers),
       ...(options.reply ? { reply: options.reply } : {}),
     });
   }
@@ -221,7 +152,13 @@ class NatsTransport implements Transport {
     handler: (msg: Message) => void | Promise<void>,
     options: SubscribeOptions = {},
   ): Subscription {
-    const pending = new Set<Promise<void>>();
+    let running = 0;
+    let idle: (() => void) | undefined;
+    const report = (e: unknown) =>
+      this.#emit({ type: "error", error: `handler for ${subject}: ${(e as Error).message}` });
+    const done = () => {
+      if (--running === 0 && idle) idle();
+    };
     const sub = this.#nc.subscribe(subject, {
       ...(options.queue ? { queue: options.queue } : {}),
       callback: (err, msg) => {
@@ -229,15 +166,17 @@ class NatsTransport implements Transport {
           this.#emit({ type: "error", error: err.message });
           return;
         }
-        const run = (async () => {
-          try {
-            await handler(wrap(msg));
-          } catch (e) {
-            this.#emit({ type: "error", error: `handler for ${subject}: ${(e as Error).message}` });
-          }
-        })();
-        pending.add(run);
-        run.finally(() => pending.delete(run));
+        let result: void | Promise<void>;
+        try {
+          result = handler(new NatsMessage(this.#nats, msg));
+        } catch (e) {
+          report(e);
+          return;
+        }
+        if (result instanceof Promise) {
+          running++;
+          result.catch(report).finally(done);
+        }
       },
     });
     return {
@@ -245,7 +184,7 @@ class NatsTransport implements Transport {
       unsubscribe: () => sub.unsubscribe(),
       drain: async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => {});
-        await Promise.all([...pending]);
+        if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
       },
     };
   }
@@ -254,18 +193,19 @@ class NatsTransport implements Transport {
     try {
       const reply = await this.#nc.request(subject, toBytes(data), {
         timeout: options.timeout,
-        ...withHeaders(options.headers),
+        ...withHeaders(this.#nats, options.headers),
       });
-      return wrap(reply);
+      return new NatsMessage(this.#nats, reply);
     } catch (e) {
       if (
-        e instanceof NatsNoResponders ||
-        (e instanceof RequestError && e.isNoResponders())
+        e instanceof this.#nats.NoRespondersError ||
+        (e instanceof this.#nats.RequestError && e.isNoResponders())
       ) {
         throw new NoRespondersError(subject, { cause: e });
       }
       if (
-        e instanceof TimeoutError || (e instanceof RequestError && e.cause instanceof TimeoutError)
+        e instanceof this.#nats.TimeoutError ||
+        (e instanceof this.#nats.RequestError && e.cause instanceof this.#nats.TimeoutError)
       ) {
         throw new MessagingTimeout(
           `Timed out after ${options.timeout} ms waiting for a reply on "${subject}"`,
@@ -303,6 +243,11 @@ class NatsTransport implements Transport {
   }
 
   async kv(bucket: string, options: KvOptions = {}): Promise<KvStore> {
+    // Loaded on first use: processes without KV (edge agents) do not carry it.
+    const [{ jetstream }, { Kvm }] = await Promise.all([
+      import("@nats-io/jetstream"),
+      import("@nats-io/kv"),
+    ]);
     const js = jetstream(this.#nc, options.domain ? { domain: options.domain } : {});
     const kvm = new Kvm(js);
     const opts = {
@@ -313,7 +258,7 @@ class NatsTransport implements Transport {
     const kv = options.create === false
       ? await kvm.open(bucket, opts)
       : await kvm.create(bucket, opts);
-    return new NatsKvStore(bucket, kv);
+    return new NatsKvStore(bucket, kv as unknown as KvClient);
   }
 
   async close(): Promise<void> {
@@ -326,18 +271,15 @@ class NatsTransport implements Transport {
   }
 }
 
-/**
- * Connects to NATS from a transport URL (`nats://user:pass@host:port,host2:port/`).
- * The connection reconnects by itself, forever, every `reconnectTimeWait` ms.
- */
-export async function connectTransport(
-  url: string | TransportUrl,
+/** Connects with nats.js (see {@linkcode connectTransport}). */
+export async function connectNatsJs(
+  parsed: TransportUrl,
   options: ConnectOptions = {},
+  shown: string = parsed.servers.join(","),
 ): Promise<Transport> {
-  const parsed = typeof url === "string" ? parseTransportUrl(url) : url;
-  const shown = typeof url === "string" ? redactTransportUrl(url) : parsed.servers.join(",");
   try {
-    const nc = await connect({
+    const nats = await import("@nats-io/transport-node");
+    const nc = await nats.connect({
       servers: parsed.servers.map((s) => `${parsed.scheme === "tls" ? "tls" : "nats"}://${s}`),
       ...(parsed.user !== undefined ? { user: parsed.user } : {}),
       ...(parsed.pass !== undefined ? { pass: parsed.pass } : {}),
@@ -351,8 +293,10 @@ export async function connectTransport(
       timeout: options.timeout ?? 5000,
       pingInterval: options.pingInterval ?? 10_000,
       waitOnFirstConnect: options.waitOnFirstConnect ?? false,
+      // No stack capture per request: errors here say which subject timed out.
+      noAsyncTraces: true,
     });
-    return new NatsTransport(nc);
+    return new NatsTransport(nats, nc);
   } catch (e) {
     throw new ConnectionFailedError(`Cannot connect to ${shown}: ${(e as Error).message}`, {
       cause: e,

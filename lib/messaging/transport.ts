@@ -1,7 +1,9 @@
 /**
  * The transport seam: what lib/messaging needs from a message bus, with no
- * NATS types in it. `nats_transport.ts` is the one implementation and the only
- * file that imports `@nats-io/*`.
+ * NATS types in it. Two implementations: `nats_transport.ts` on nats.js (the
+ * only file that imports `@nats-io/*`, loaded on first use) and
+ * `deno_transport.ts`, a native NATS client on `Deno.connect`;
+ * `connect_transport.ts` picks one.
  *
  * @module
  */
@@ -18,7 +20,12 @@ export interface Message {
   /** Headers, empty when none. */
   readonly headers: MessageHeaders;
   /** Reply subject, when the sender waits for an answer. */
-  readonly reply?: string;
+  readonly reply?: string | undefined;
+  /**
+   * Status line of a server-generated message (`503` no responders, JetStream's
+   * `100` idle heartbeat, `404`/`408`/`409` pull status), absent on ordinary messages.
+   */
+  readonly status?: { code: number; description: string } | undefined;
   /** Payload decoded as UTF-8. */
   string(): string;
   /** Payload parsed as JSON. */
@@ -163,6 +170,11 @@ export interface Transport extends AsyncDisposable {
   kv(bucket: string, options?: KvOptions): Promise<KvStore>;
   /** True once closed. */
   readonly closed: boolean;
+  /**
+   * `connected`, `reconnecting` (the link dropped; publishes are buffered and
+   * subscriptions come back by themselves), or `closed`: for health checks.
+   */
+  readonly state: "connected" | "reconnecting" | "closed";
   /** Drains subscriptions and closes. */
   close(): Promise<void>;
 }

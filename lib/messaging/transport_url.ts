@@ -70,7 +70,10 @@ export function parseTransportUrl(text: string): TransportUrl {
         out.token = decodeURIComponent(cred);
       }
     }
-    if (!/^(\[[0-9a-f:.]+\]|[^:\[\]]+)(:\d{1,5})?$/i.test(hostPort)) {
+    if (
+      !/^(\[[0-9a-f:.]+\]|[^:\[\]\s]+)(:\d{1,5})?$/i.test(hostPort) ||
+      Number(hostPort.split(":").pop()) > 65535
+    ) {
       throw new TransportUrlError(
         `Cannot parse host "${hostPort}" in transport URL "${redactTransportUrl(text)}"`,
       );

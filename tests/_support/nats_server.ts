@@ -14,6 +14,8 @@
  * @module
  */
 
+import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
+
 /** The nats-server binary: `NATS_SERVER_BIN`, else PATH, else Debian's /usr/sbin. */
 function natsBin(): string {
   const configured = Deno.env.get("NATS_SERVER_BIN");
@@ -40,6 +42,8 @@ export interface NatsServerOptions {
   leafListen?: boolean;
   /** Leaf remotes to dial (leaf side): `nats-leaf://host:port` URLs. */
   leafRemotes?: string[];
+  /** Hub side: leaf listener address told to leaves (`host:port`), which they also dial. */
+  leafAdvertise?: string;
   /** Raw config appended to the generated file. */
   extraConfig?: string;
   /** Client port; random when absent (kept across restarts). */
@@ -111,6 +115,7 @@ export class NatsServer implements AsyncDisposable {
     if (o.leafListen || o.leafRemotes) {
       const parts: string[] = [];
       if (o.leafListen) parts.push(`listen: "127.0.0.1:${this.leafPort || -1}"`);
+      if (o.leafAdvertise) parts.push(`advertise: ${JSON.stringify(o.leafAdvertise)}`);
       if (o.leafRemotes) {
         parts.push("reconnect: 1"); // seconds; the smallest interval nats-server takes
         parts.push(
@@ -275,6 +280,11 @@ export interface LeafTopology extends AsyncDisposable {
   leaves: NatsServer[];
   /** Waits until the hub sees `count` leaf links (all by default). */
   waitForLeafLinks(count?: number): Promise<void>;
+  /**
+   * With `linkProxy`: the TCP proxy each leaf dials the hub through, by leaf
+   * index (cut and restore a leaf link, or slow it down); empty otherwise.
+   */
+  links: TcpProxy[];
 }
 
 /** Options of {@linkcode startLeafTopology}. */
@@ -289,6 +299,11 @@ export interface LeafTopologyOptions {
   hubConfig?: string;
   /** Raw config for each leaf, by index. */
   leafConfig?: (index: number) => string;
+  /**
+   * Route each leaf link through a userspace TCP proxy (see `tcp_proxy.ts`):
+   * `true`, or `{ delay }` in ms added to every chunk each way (a WAN link).
+   */
+  linkProxy?: boolean | { delay?: number };
 }
 
 /** Starts a hub, then N leaf nodes dialling it, and waits until every leaf link is up. */
@@ -296,13 +311,17 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
   const hub = await startNatsServer({
     name: "hub",
     leafListen: true,
+    // A closed port: leaves would otherwise learn the hub's own address and bypass the proxy.
+    ...(options.linkProxy ? { leafAdvertise: "127.0.0.1:1" } : {}),
     ...(options.jetstream ? { jetstream: { domain: "hub" } } : {}),
     ...(options.hubConfig ? { extraConfig: options.hubConfig } : {}),
   });
   const leaves: NatsServer[] = [];
+  const links: TcpProxy[] = [];
   const topo: LeafTopology = {
     hub,
     leaves,
+    links,
     async waitForLeafLinks(count = leaves.length) {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
@@ -325,16 +344,24 @@ export async function startLeafTopology(options: LeafTopologyOptions): Promise<L
     },
     async [Symbol.asyncDispose]() {
       for (const leaf of leaves) await leaf[Symbol.asyncDispose]();
+      for (const link of links) await link[Symbol.asyncDispose]();
       await hub[Symbol.asyncDispose]();
     },
   };
   try {
     for (let i = 1; i <= options.leaves; i++) {
       const extra = options.leafConfig?.(i - 1);
+      let remote = hub.leafUrl;
+      if (options.linkProxy) {
+        const delay = typeof options.linkProxy === "object" ? options.linkProxy.delay ?? 0 : 0;
+        const link = await startTcpProxy({ target: hub.leafPort, delay });
+        links.push(link);
+        remote = `nats-leaf://127.0.0.1:${link.port}`;
+      }
       leaves.push(
         await startNatsServer({
           name: `leaf${i}`,
-          leafRemotes: [hub.leafUrl],
+          leafRemotes: [remote],
           ...(options.leafJetstream ? { jetstream: { domain: `leaf${i}` } } : {}),
           ...(extra ? { extraConfig: extra } : {}),
         }),

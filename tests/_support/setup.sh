@@ -6,6 +6,7 @@ set -euo pipefail
 # command-to-check  debian-package  (a check is a command name or a python module "py:mod")
 needs=(
   "nats-server nats-server"
+  "py:oslo_messaging python3-oslo.messaging"
   "py:oslo_config python3-oslo.config"
   "py:barbican python3-barbican"
   "py:oslo_policy python3-oslo.policy"
