@@ -112,7 +112,11 @@ export class EdgeAgent implements AsyncDisposable {
       return { ...base, handled: false, detail: `no ${method} handler is plugged into this agent` };
     }
     try {
-      const result = await handler(ctxt, args);
+      const own = this.#o.handlers?.health_report && method === "health_report";
+      // A plugged-in health report adds the service's checks to the agent's own.
+      const result = own
+        ? { ...this.#health(), service: await handler(ctxt, args) }
+        : await handler(ctxt, args);
       void this.#notifier.info(ctxt, `edge_agent.${method}`, { ...base, ok: true });
       return { ...base, handled: true, ...result };
     } catch (e) {

@@ -1,64 +1,56 @@
 /**
- * `deno task agent --site NAME --nats URL`: runs an edge agent until SIGINT or
- * SIGTERM. It serves the agent interface (see `protocol.ts`), registers with
- * control and emits notifications at its site.
+ * `deno task agent --site NAME --nats URL [--config-file F] [--dev]`: runs an
+ * edge agent until SIGINT or SIGTERM. It builds the service from the same
+ * options as the HTTP functions (without serving HTTP), answers the agent
+ * interface (see `protocol.ts`) with the service's own health, config, policy
+ * and limits, registers with control and emits notifications at its site.
  *
  * @module
  */
-import { ConfigOpts } from "../lib/config/mod.ts";
-import {
-  connectTransport,
-  type NatsClient,
-  redactTransportUrl,
-  registerMessagingOptions,
-  RPC_OPTS,
-} from "../lib/messaging/mod.ts";
-import { EdgeAgent } from "./agent.ts";
-import { AGENT_OPTS } from "./options.ts";
+import { ConfigError } from "../lib/config/mod.ts";
+import { createService, type Service, StartupError } from "../functions/service.ts";
+import { AgentSetupError, attachAgent } from "./attach.ts";
+import { AGENT_GROUPS } from "./options.ts";
+
+const USAGE =
+  "usage: deno task agent --site NAME --nats nats://host:port/ [--config-file F] [--dev]";
 
 async function main(args: string[]): Promise<number> {
-  const conf = registerMessagingOptions(new ConfigOpts()).register(AGENT_OPTS);
+  let service: Service;
   try {
-    await conf.load({ args });
+    service = await createService({ args, extraGroups: AGENT_GROUPS, http: false });
   } catch (e) {
-    console.error(`agent: ${(e as Error).message}`);
-    console.error("usage: deno task agent --site NAME --nats nats://host:port/ [--config-file F]");
-    return 2;
+    if (e instanceof ConfigError || e instanceof StartupError) {
+      console.error(`agent: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
   }
-  for (const w of conf.warnings) console.error(`agent: ${w}`);
-  const o = conf.group(AGENT_OPTS);
-  const url = o.nats ?? conf.group(RPC_OPTS).transport_url;
-  if (!url) {
-    console.error(
-      "agent: no NATS URL: pass --nats nats://host:port/ or set [DEFAULT] transport_url",
-    );
-    return 2;
+  for (const w of service.warnings) console.error(`agent: ${w}`);
+  try {
+    const attached = await attachAgent(service);
+    if (!attached) {
+      console.error(`agent: --site is required\n${USAGE}`);
+      return 2;
+    }
+    const { agent, url } = attached;
+    console.log(`edge agent "${agent.name}" serving site ${agent.site} on ${url}`);
+    const done = Promise.withResolvers<void>();
+    const stop = () => done.resolve();
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+    await done.promise;
+    await attached.close();
+    return 0;
+  } catch (e) {
+    if (e instanceof AgentSetupError) {
+      console.error(`agent: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await service.close();
   }
-  const name = o.agent_name ?? o.site;
-  const transport = await connectTransport(url, {
-    name: `edge-agent.${name}`,
-    waitOnFirstConnect: true,
-    client: o.nats_client as NatsClient,
-  });
-  const agent = new EdgeAgent(transport, {
-    site: o.site,
-    name,
-    jetstream: o.site_jetstream,
-    announceInterval: o.announce_interval * 1000,
-    log: (level, message) => {
-      if (level !== "debug") console.error(`agent ${name}: ${level}: ${message}`);
-    },
-  });
-  await agent.start();
-  console.log(`edge agent "${name}" serving site ${o.site} on ${redactTransportUrl(url)}`);
-  const done = Promise.withResolvers<void>();
-  const stop = () => done.resolve();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-  await done.promise;
-  await agent.stop();
-  await transport.close();
-  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

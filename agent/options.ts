@@ -7,12 +7,12 @@
  * @module
  */
 import { boolOpt, intOpt, optGroup, strOpt } from "../lib/config/mod.ts";
+import { MESSAGING_GROUPS } from "../lib/messaging/mod.ts";
 
 /** `deno task agent` options. */
 export const AGENT_OPTS = optGroup("DEFAULT", [
   strOpt("site", {
     cli: true,
-    required: true,
     help: "Name of this edge site: its leaf node's name and JetStream domain (leaf1, ...).",
   }),
   strOpt("nats", {
@@ -41,6 +41,9 @@ export const AGENT_OPTS = optGroup("DEFAULT", [
       "The site's leaf node has JetStream (notifications are stored there while the link is down).",
   }),
 ]);
+
+/** Every group an agent reads: its own and the messaging ones. */
+export const AGENT_GROUPS = [AGENT_OPTS, ...MESSAGING_GROUPS] as const;
 
 /** `deno task agent:call` options. */
 export const CALL_OPTS = optGroup("DEFAULT", [

@@ -4,6 +4,8 @@
  *
  *     deno run --allow-net --allow-env --allow-read functions/serve.ts --config-file /etc/oslo-edge/oslo-edge.conf
  *
+ * `--site NAME --nats URL` also joins the edge site as its agent (see agent/).
+ *
  * SIGHUP reloads the configuration (oslo.service's `restart_method='mutate'`):
  * mutable options (`[DEFAULT] debug`) change while requests keep being served,
  * immutable ones keep their values with a warning.
@@ -11,9 +13,25 @@
  * @module
  */
 import { reloadOnSignal } from "../lib/config/mod.ts";
+import { AgentSetupError, attachAgent } from "../agent/attach.ts";
+import { AGENT_GROUPS } from "../agent/options.ts";
 import { startService } from "./start.ts";
 
-const { app, conf } = await startService(Deno.args);
+const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS });
+const { app, conf } = service;
+
+// With --site (and --nats or [DEFAULT] transport_url) this instance also answers
+// the edge agent RPCs at its site, acting on the objects it serves with.
+try {
+  const attached = await attachAgent(service);
+  if (attached) {
+    console.log(`oslo-edge: edge agent "${attached.agent.name}" on ${attached.url}`);
+  }
+} catch (e) {
+  if (!(e instanceof AgentSetupError)) throw e;
+  console.error(`oslo-edge: ${e.message}`);
+  Deno.exit(1);
+}
 const port = Number(Deno.env.get("PORT") ?? 8000);
 const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
 

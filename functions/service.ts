@@ -9,23 +9,19 @@ import {
   ConfigOpts,
   type ConfigText,
   loadSchema,
+  type OptGroup,
   type Schema,
   type SchemaGroup,
 } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
-import {
-  AUTH_OPTS,
-  CONFIG_OPTS,
-  DEFAULT_OPTS,
-  MIDDLEWARE_OPTS,
-  SERVICE_GROUPS,
-} from "./options.ts";
+import { CONFIG_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
 import { buildHealth } from "./health_service.ts";
-import { type ComponentStatus, HealthConfigError } from "../lib/health/mod.ts";
-import type { PolicyStatus } from "../lib/policy/mod.ts";
-import { createVerifier, type Verifier } from "./shell/auth.ts";
+import { type ComponentStatus, type Healthcheck, HealthConfigError } from "../lib/health/mod.ts";
+import type { Enforcer, PolicyStatus } from "../lib/policy/mod.ts";
+import { createServiceVerifier } from "./service_auth.ts";
+import { StartupError } from "./startup_error.ts";
 import { createLimitService } from "./limit_service.ts";
-import { LIMIT_POLICY_DEFAULTS } from "./limit.ts";
+import { LIMIT_POLICY_DEFAULTS, type LimitAppDeps } from "./limit.ts";
 import { registerPolicyDefaults } from "./shell/authorize.ts";
 import { createServiceEnforcer } from "./service_policy.ts";
 import type { Hono } from "hono";
@@ -38,6 +34,20 @@ export interface ServiceOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Config texts read before any `--config-file`. */
   texts?: readonly ConfigText[];
+  /** More option groups to read from the same sources (the edge agent's). */
+  extraGroups?: readonly OptGroup[];
+  /** Whether the app is served over HTTP (default true); false skips token verification. */
+  http?: boolean;
+}
+
+/** The areas a service is built from, for what drives them besides HTTP (the edge agent). */
+export interface ServiceParts {
+  /** The health check (its probes run in the background). */
+  health: Healthcheck;
+  /** The policy enforcer. */
+  policy: Enforcer;
+  /** The limits enforcer and usage store, when limits are served. */
+  limits?: LimitAppDeps;
 }
 
 /** A built service. */
@@ -48,9 +58,13 @@ export interface Service {
   conf: ConfigOpts;
   /** Lines to print at start (deprecations, auth off in dev mode). */
   warnings: string[];
+  /** The areas behind the app. */
+  parts: ServiceParts;
   /** Stops background work (health probes) and closes connections. */
   close(): Promise<void>;
 }
+
+export { StartupError };
 
 /** The service's config with every group registered (for samples and validation). */
 export function serviceConfig(): ConfigOpts {
@@ -62,6 +76,7 @@ export function serviceConfig(): ConfigOpts {
 /** Loads the options and builds the app; throws lib/config errors for bad options. */
 export async function createService(options: ServiceOptions = {}): Promise<Service> {
   const conf = serviceConfig();
+  for (const g of options.extraGroups ?? []) conf.register(g);
   await conf.load({
     args: options.args ?? [],
     ...(options.env ? { env: options.env } : {}),
@@ -69,52 +84,8 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   });
   const warnings = [...conf.warnings];
   const { dev } = conf.group(DEFAULT_OPTS);
-  const auth = conf.group(AUTH_OPTS);
 
-  let verify: Verifier | null = null;
-  const strategySet = conf.location("auth", "strategy").kind !== "opt_default";
-  const authOff = auth.strategy === "noauth" || (dev && !strategySet);
-  if (authOff) {
-    if (!dev) {
-      throw new StartupError(
-        `Cannot start with [auth] strategy = noauth (from ${
-          where(conf, "strategy")
-        }): authentication may be off only with --dev`,
-      );
-    }
-    warnings.push(
-      "WARNING: authentication is OFF (dev mode): requests are not authenticated and bodies may carry credentials",
-    );
-  } else {
-    let publicKey: string | undefined;
-    if (auth.public_key_file) {
-      try {
-        publicKey = await Deno.readTextFile(auth.public_key_file);
-      } catch (e) {
-        throw new StartupError(
-          `Cannot read [auth] public_key_file "${auth.public_key_file}": ${(e as Error).message}`,
-        );
-      }
-    }
-    if (!auth.jwks_url && !publicKey) {
-      throw new StartupError(
-        "Cannot start with [auth] strategy = jwt and no key: set [auth] jwks_url or [auth] public_key_file (or run with --dev)",
-      );
-    }
-    try {
-      verify = await createVerifier({
-        ...(auth.jwks_url ? { jwksUrl: auth.jwks_url } : {}),
-        ...(publicKey ? { publicKey } : {}),
-        ...(auth.issuer ? { issuer: auth.issuer } : {}),
-        audience: auth.audience,
-        algorithms: auth.algorithms,
-        clockTolerance: auth.clock_skew,
-        claimMap: auth.claim_map,
-      });
-    } catch (e) {
-      throw new StartupError(`Cannot set up token verification: ${(e as Error).message}`);
-    }
-  }
+  const verify = await createServiceVerifier(conf, { dev, warnings, http: options.http ?? true });
 
   // Health first: its metrics observe the areas built after it, and its status
   // checks read them lazily.
@@ -170,6 +141,11 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     app,
     conf,
     warnings,
+    parts: {
+      health: health.health,
+      policy: policy.enforcer,
+      ...(limits ? { limits: limits.deps } : {}),
+    },
     close: async () => {
       await health.close();
       await limits?.close();
@@ -194,24 +170,6 @@ async function loadSamples(
     throw new StartupError(`Cannot load the samples of [config] sample_dir "${dir}": ${why}`);
   }
   return out;
-}
-
-function where(conf: ConfigOpts, name: string): string {
-  const loc = conf.location("auth", name);
-  return loc.kind === "user"
-    ? `${loc.detail}:${loc.line}`
-    : loc.kind === "environment"
-    ? String(loc.detail)
-    : loc.kind;
-}
-
-/** The service cannot start as configured; the message says why and what to change. */
-export class StartupError extends Error {
-  readonly code = "ERR_STARTUP";
-  constructor(message: string) {
-    super(message);
-    this.name = "StartupError";
-  }
 }
 
 /** The `config` health backend's view of the options' load and reloads. */

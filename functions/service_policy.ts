@@ -9,7 +9,7 @@
 import type { ConfigOpts } from "../lib/config/mod.ts";
 import { type Enforcer, enforcerFromConfig, PolicyFileError } from "../lib/policy/mod.ts";
 import { DEV_POLICY_YAML } from "./policy_sample.ts";
-import { StartupError } from "./service.ts";
+import { StartupError } from "./startup_error.ts";
 
 /** Options of {@linkcode createServiceEnforcer}. */
 export interface ServiceEnforcerOptions {

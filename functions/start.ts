@@ -5,12 +5,15 @@
  * @module
  */
 import { ConfigError } from "../lib/config/mod.ts";
-import { createService, type Service, StartupError } from "./service.ts";
+import { createService, type Service, type ServiceOptions, StartupError } from "./service.ts";
 
 /** Builds the service from argv and the environment, or exits with the reason. */
-export async function startService(args: readonly string[]): Promise<Service> {
+export async function startService(
+  args: readonly string[],
+  options: Omit<ServiceOptions, "args"> = {},
+): Promise<Service> {
   try {
-    const service = await createService({ args });
+    const service = await createService({ ...options, args });
     for (const w of service.warnings) console.warn(w);
     return service;
   } catch (e) {

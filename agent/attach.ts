@@ -1,0 +1,73 @@
+/**
+ * Joins a service to its edge site as an agent: connects to the site's leaf
+ * node and answers the agent RPCs with the service's own objects. Used by
+ * `deno task agent` (no HTTP) and by `functions/serve.ts` when `--site` is given.
+ *
+ * @module
+ */
+import type { Service } from "../functions/service.ts";
+import {
+  connectTransport,
+  type NatsClient,
+  redactTransportUrl,
+  RPC_OPTS,
+  type Transport,
+} from "../lib/messaging/mod.ts";
+import { EdgeAgent } from "./agent.ts";
+import { AGENT_OPTS } from "./options.ts";
+import { serviceHandlers } from "./service_handlers.ts";
+
+/** A running agent and how to stop it. */
+export interface AttachedAgent extends AsyncDisposable {
+  agent: EdgeAgent;
+  transport: Transport;
+  /** Where it is connected, credentials hidden. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Why an agent cannot start: the message names the option. */
+export class AgentSetupError extends Error {
+  readonly code = "ERR_AGENT_SETUP";
+  constructor(message: string) {
+    super(message);
+    this.name = "AgentSetupError";
+  }
+}
+
+/**
+ * Starts an agent for `service` from its `[DEFAULT] site`/`nats` options;
+ * undefined when no site is configured.
+ */
+export async function attachAgent(service: Service): Promise<AttachedAgent | undefined> {
+  const o = service.conf.group(AGENT_OPTS);
+  if (!o.site) return undefined;
+  const url = o.nats ?? service.conf.group(RPC_OPTS).transport_url;
+  if (!url) {
+    throw new AgentSetupError(
+      "Cannot join site without a NATS URL: pass --nats nats://host:port/ or set [DEFAULT] transport_url",
+    );
+  }
+  const name = o.agent_name ?? o.site;
+  const transport = await connectTransport(url, {
+    name: `edge-agent.${name}`,
+    waitOnFirstConnect: true,
+    client: o.nats_client as NatsClient,
+  });
+  const agent = new EdgeAgent(transport, {
+    site: o.site,
+    name,
+    jetstream: o.site_jetstream,
+    announceInterval: o.announce_interval * 1000,
+    handlers: serviceHandlers(service),
+    log: (level, message) => {
+      if (level !== "debug") console.error(`agent ${name}: ${level}: ${message}`);
+    },
+  });
+  await agent.start();
+  const close = async () => {
+    await agent.stop();
+    await transport.close();
+  };
+  return { agent, transport, url: redactTransportUrl(url), close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,48 @@
+/**
+ * The agent actions on a running service: its health report, a config
+ * reload, a policy reload and a limits cache refresh, each acting on the
+ * same objects the HTTP functions use.
+ *
+ * @module
+ */
+import type { Service } from "../functions/service.ts";
+import type { AgentHandlers } from "./agent.ts";
+
+/** Handlers that act on `service`. */
+export function serviceHandlers(service: Service): AgentHandlers {
+  const { health, policy, limits } = service.parts;
+  return {
+    health_report: () => {
+      const ready = health.readyz({ verbose: true, serverPort: 0 });
+      return {
+        ready: ready.status === 200,
+        checks: ready.body.split("\n").filter((l) => l.startsWith("[")),
+        runtime: { ...health.runtime() },
+      };
+    },
+    config_reload: async () => {
+      const e = await service.conf.reload();
+      return {
+        ok: e.ok,
+        changed: e.changes.map((c) => `${c.group}.${c.name}`),
+        ignored: e.ignored,
+        ...(e.error ? { error: e.error } : {}),
+      };
+    },
+    policy_cache_refresh: async () => {
+      await policy.load();
+      const s = policy.status();
+      return {
+        loaded: s.loaded,
+        rules: s.rules,
+        loadedAt: s.loadedAt?.toISOString() ?? null,
+        ...(s.error ? { error: s.error } : {}),
+      };
+    },
+    limit_cache_refresh: () => {
+      if (!limits) return { cleared: false, detail: "this service serves no limits" };
+      limits.enforcer.clearCache();
+      return { cleared: true };
+    },
+  };
+}
