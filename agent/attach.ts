@@ -1,11 +1,12 @@
 /**
  * Joins a service to its edge site as an agent: connects to the site's leaf
- * node and answers the agent RPCs with the service's own objects. Used by
- * `deno task agent` (no HTTP) and by `functions/serve.ts` when `--site` is given.
+ * node and answers the agent RPCs with the given handlers. Used by
+ * `deno task agent` (its own config only) and by `functions/serve.ts` when
+ * `--site` is given (the service's health, config, policy and limits).
  *
  * @module
  */
-import type { Service } from "../functions/service.ts";
+import type { ConfigOpts } from "../lib/config/mod.ts";
 import {
   connectTransport,
   type NatsClient,
@@ -13,9 +14,8 @@ import {
   RPC_OPTS,
   type Transport,
 } from "../lib/messaging/mod.ts";
-import { EdgeAgent } from "./agent.ts";
+import { type AgentHandlers, EdgeAgent } from "./agent.ts";
 import { AGENT_OPTS } from "./options.ts";
-import { serviceHandlers } from "./service_handlers.ts";
 
 /** A running agent and how to stop it. */
 export interface AttachedAgent extends AsyncDisposable {
@@ -36,13 +36,16 @@ export class AgentSetupError extends Error {
 }
 
 /**
- * Starts an agent for `service` from its `[DEFAULT] site`/`nats` options;
+ * Starts an agent from the `[DEFAULT] site`/`nats` options in `conf`;
  * undefined when no site is configured.
  */
-export async function attachAgent(service: Service): Promise<AttachedAgent | undefined> {
-  const o = service.conf.group(AGENT_OPTS);
+export async function attachAgent(
+  conf: ConfigOpts,
+  handlers: AgentHandlers,
+): Promise<AttachedAgent | undefined> {
+  const o = conf.group(AGENT_OPTS);
   if (!o.site) return undefined;
-  const url = o.nats ?? service.conf.group(RPC_OPTS).transport_url;
+  const url = o.nats ?? conf.group(RPC_OPTS).transport_url;
   if (!url) {
     throw new AgentSetupError(
       "Cannot join site without a NATS URL: pass --nats nats://host:port/ or set [DEFAULT] transport_url",
@@ -59,7 +62,7 @@ export async function attachAgent(service: Service): Promise<AttachedAgent | und
     name,
     jetstream: o.site_jetstream,
     announceInterval: o.announce_interval * 1000,
-    handlers: serviceHandlers(service),
+    handlers,
     log: (level, message) => {
       if (level !== "debug") console.error(`agent ${name}: ${level}: ${message}`);
     },

@@ -1,34 +1,34 @@
 /**
- * `deno task agent --site NAME --nats URL [--config-file F] [--dev]`: runs an
- * edge agent until SIGINT or SIGTERM. It builds the service from the same
- * options as the HTTP functions (without serving HTTP), answers the agent
- * interface (see `protocol.ts`) with the service's own health, config, policy
- * and limits, registers with control and emits notifications at its site.
+ * `deno task agent --site NAME --nats URL [--config-file F]`: runs a light
+ * edge agent until SIGINT or SIGTERM. It answers the agent interface (see
+ * `protocol.ts`): its own health report and `config_reload` of its own
+ * options; the policy and limits actions are answered by an HTTP instance
+ * that joins the site itself (`deno task start --site NAME --nats URL`).
+ * It registers with control and emits notifications at its site.
  *
  * @module
  */
-import { ConfigError } from "../lib/config/mod.ts";
-import { createService, type Service, StartupError } from "../functions/service.ts";
+import { ConfigOpts } from "../lib/config/mod.ts";
 import { AgentSetupError, attachAgent } from "./attach.ts";
 import { AGENT_GROUPS } from "./options.ts";
+import { reloadConfig } from "./service_handlers.ts";
 
-const USAGE =
-  "usage: deno task agent --site NAME --nats nats://host:port/ [--config-file F] [--dev]";
+const USAGE = "usage: deno task agent --site NAME --nats nats://host:port/ [--config-file F]";
 
 async function main(args: string[]): Promise<number> {
-  let service: Service;
+  const conf = new ConfigOpts();
+  for (const g of AGENT_GROUPS) conf.register(g);
   try {
-    service = await createService({ args, extraGroups: AGENT_GROUPS, http: false });
+    await conf.load({ args });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof StartupError) {
-      console.error(`agent: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    throw e;
+    console.error(`agent: ${(e as Error).message}\n${USAGE}`);
+    return 2;
   }
-  for (const w of service.warnings) console.error(`agent: ${w}`);
+  for (const w of conf.warnings) console.error(`agent: ${w}`);
   try {
-    const attached = await attachAgent(service);
+    const attached = await attachAgent(conf, {
+      config_reload: () => reloadConfig(conf),
+    });
     if (!attached) {
       console.error(`agent: --site is required\n${USAGE}`);
       return 2;
@@ -48,8 +48,6 @@ async function main(args: string[]): Promise<number> {
       return 2;
     }
     throw e;
-  } finally {
-    await service.close();
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Service } from "../functions/service.ts";
+import type { ConfigOpts } from "../lib/config/mod.ts";
 import type { AgentHandlers } from "./agent.ts";
 
 /** Handlers that act on `service`. */
@@ -20,15 +21,7 @@ export function serviceHandlers(service: Service): AgentHandlers {
         runtime: { ...health.runtime() },
       };
     },
-    config_reload: async () => {
-      const e = await service.conf.reload();
-      return {
-        ok: e.ok,
-        changed: e.changes.map((c) => `${c.group}.${c.name}`),
-        ignored: e.ignored,
-        ...(e.error ? { error: e.error } : {}),
-      };
-    },
+    config_reload: () => reloadConfig(service.conf),
     policy_cache_refresh: async () => {
       await policy.load();
       const s = policy.status();
@@ -44,5 +37,16 @@ export function serviceHandlers(service: Service): AgentHandlers {
       limits.enforcer.clearCache();
       return { cleared: true };
     },
+  };
+}
+
+/** `config_reload`: `ConfigOpts.reload()`, reported without values. */
+export async function reloadConfig(conf: ConfigOpts): Promise<Record<string, unknown>> {
+  const e = await conf.reload();
+  return {
+    ok: e.ok,
+    changed: e.changes.map((c) => `${c.group}.${c.name}`),
+    ignored: e.ignored,
+    ...(e.error ? { error: e.error } : {}),
   };
 }

@@ -15,6 +15,7 @@
 import { reloadOnSignal } from "../lib/config/mod.ts";
 import { AgentSetupError, attachAgent } from "../agent/attach.ts";
 import { AGENT_GROUPS } from "../agent/options.ts";
+import { serviceHandlers } from "../agent/service_handlers.ts";
 import { startService } from "./start.ts";
 
 const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS });
@@ -23,7 +24,7 @@ const { app, conf } = service;
 // With --site (and --nats or [DEFAULT] transport_url) this instance also answers
 // the edge agent RPCs at its site, acting on the objects it serves with.
 try {
-  const attached = await attachAgent(service);
+  const attached = await attachAgent(conf, serviceHandlers(service));
   if (attached) {
     console.log(`oslo-edge: edge agent "${attached.agent.name}" on ${attached.url}`);
   }

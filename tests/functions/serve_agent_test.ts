@@ -68,6 +68,13 @@ natsTest(
       const reply = await control.call("leaf1", "policy_cache_refresh");
       assert.equal(reply.handled, true);
       assert.equal(await decide(), true);
+      const health = await control.call<{ service: { ready: boolean; checks: string[] } }>(
+        "leaf1",
+        "health_report",
+      );
+      assert.equal(health.service.ready, true);
+      const limits = await control.call("leaf1", "limit_cache_refresh");
+      assert.equal(limits.cleared, true);
       lines.releaseLock();
     } finally {
       child.kill("SIGTERM");
