@@ -70,6 +70,9 @@ export { StartupError };
 export function serviceConfig(): ConfigOpts {
   const conf = new ConfigOpts();
   for (const g of SERVICE_GROUPS) conf.register(g);
+  // oslo.middleware checks nothing by default; this service reports by default
+  // the two things every instance needs: its options and its policy loaded.
+  conf.setDefault("healthcheck", "backends", ["config", "policy"]);
   return conf;
 }
 

@@ -10,7 +10,7 @@ Deno.test("createService() app serves over real HTTP on a free port", async () =
   const base = `http://127.0.0.1:${server.addr.port}`;
   const health = await fetch(`${base}/healthcheck`);
   assert.equal(health.status, 200);
-  assert.equal(await health.text(), "", "oslo.middleware with no backends: 200, empty body");
+  assert.equal(await health.text(), "OK\nOK", "config and policy loaded (the default backends)");
   assert.equal(health.headers.get("X-Openstack-Request-Id"), null, "probes skip the shell");
   const bad = await fetch(`${base}/v1/config/validate`, {
     method: "POST",

@@ -133,7 +133,8 @@ async function compare(
 }
 
 Deno.test("healthcheck agrees with oslo.middleware: no backends", async () => {
-  await compare("[DEFAULT]\n");
+  // oslo-edge's service defaults to backends = config,policy: set none, as oslo's default.
+  await compare("[healthcheck]\nbackends =\n");
 });
 
 Deno.test("healthcheck agrees with oslo.middleware: disable_by_file absent, present, unset", async () => {

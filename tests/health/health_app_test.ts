@@ -21,7 +21,7 @@ Deno.test("createHealthApp() answers every method on the path; HEAD has no body"
     const get = await service.app.request("/healthcheck");
     assert.equal(get.status, 200);
     assert.equal(get.headers.get("content-type"), "text/plain; charset=UTF-8");
-    assert.equal(await get.text(), "");
+    assert.equal(await get.text(), "OK\nOK", "the service's default backends: config, policy");
     const head = await service.app.request("/healthcheck", { method: "HEAD" });
     assert.equal(head.status, 204);
     assert.equal(head.headers.get("content-type"), null);
