@@ -51,8 +51,13 @@ export const AUTH_OPTS = optGroup("auth", [
   strOpt("public_key_file", {
     help: "A public key (PEM SPKI or certificate, JWK or JWK set) used when jwks_url is not set.",
   }),
-  strOpt("issuer", { help: "Required token issuer (iss)." }),
-  listOpt("audience", { default: [], help: "Accepted audiences (aud); empty accepts any." }),
+  strOpt("issuer", {
+    help: "The issuer (iss) every token must carry; required with strategy = jwt.",
+  }),
+  listOpt("audience", {
+    default: [],
+    help: "Accepted audiences (aud); empty accepts any, with a warning at start.",
+  }),
   listOpt("algorithms", {
     default: ["RS256", "PS256", "ES256", "EdDSA"],
     help: "Accepted signing algorithms; none is never accepted.",

@@ -1,6 +1,7 @@
 /**
  * Entry for your own host and `deno task dev`: serves every function on
- * `http://localhost:8000`, or the port in `PORT`.
+ * `http://localhost:8000`, or the port in `PORT`, on every interface (in dev
+ * mode, where auth is off, on 127.0.0.1 only), or the address in `HOST`.
  *
  *     deno run --allow-net --allow-env --allow-read functions/serve.ts --config-file /etc/oslo-edge/oslo-edge.conf
  *
@@ -16,9 +17,23 @@ import { reloadOnSignal } from "../lib/config/mod.ts";
 import { AgentSetupError, attachAgent } from "../agent/attach.ts";
 import { AGENT_GROUPS } from "../agent/options.ts";
 import { serviceHandlers } from "../agent/service_handlers.ts";
+import { listenFailure, listenHost, listenPort, listenUrl } from "./listen.ts";
+import { DEFAULT_OPTS } from "./options.ts";
 import { startService } from "./start.ts";
 
-const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS });
+let port = 8000;
+try {
+  port = listenPort(Deno.env.get("PORT"));
+} catch (e) {
+  console.error(`oslo-edge: ${(e as Error).message}`);
+  Deno.exit(1);
+}
+// In dev mode auth is off: listen on loopback only unless HOST says otherwise.
+const host = (dev: boolean) => listenHost(Deno.env.get("HOST"), dev);
+const service = await startService(Deno.args, {
+  extraGroups: AGENT_GROUPS,
+  listen: (dev) => host(dev).description,
+});
 const { app, conf } = service;
 
 // With --site (and --nats or [DEFAULT] transport_url) this instance also answers
@@ -33,8 +48,7 @@ try {
   console.error(`oslo-edge: ${e.message}`);
   Deno.exit(1);
 }
-const port = Number(Deno.env.get("PORT") ?? 8000);
-const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
+const { hostname } = host(conf.group(DEFAULT_OPTS).dev);
 
 conf.registerMutateHook((changes) => {
   for (const c of changes) {
@@ -54,9 +68,16 @@ reloadOnSignal(conf, {
 });
 
 let serverPort = port;
-const server = Deno.serve({
-  port,
-  hostname,
-  onListen: ({ port }) => console.log(`oslo-edge listening on http://localhost:${port}/`),
-}, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
-serverPort = (server.addr as Deno.NetAddr).port;
+let server: Deno.HttpServer<Deno.NetAddr>;
+try {
+  server = Deno.serve({
+    port,
+    hostname,
+    onListen: ({ port }) =>
+      console.log(`oslo-edge listening on ${listenUrl(hostname, port)} (bound to ${hostname})`),
+  }, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
+} catch (e) {
+  console.error(`oslo-edge: ${listenFailure(e, hostname, port)}`);
+  Deno.exit(1);
+}
+serverPort = server.addr.port;

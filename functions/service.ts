@@ -38,6 +38,8 @@ export interface ServiceOptions {
   extraGroups?: readonly OptGroup[];
   /** Whether the app is served over HTTP (default true); false skips token verification. */
   http?: boolean;
+  /** Where serve.ts listens in dev mode or not, named in the auth-off warning. */
+  listen?: (dev: boolean) => string;
 }
 
 /** The areas a service is built from, for what drives them besides HTTP (the edge agent). */
@@ -88,7 +90,12 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   const warnings = [...conf.warnings];
   const { dev } = conf.group(DEFAULT_OPTS);
 
-  const verify = await createServiceVerifier(conf, { dev, warnings, http: options.http ?? true });
+  const verify = await createServiceVerifier(conf, {
+    dev,
+    warnings,
+    http: options.http ?? true,
+    ...(options.listen ? { listen: options.listen(dev) } : {}),
+  });
 
   // Health first: its metrics observe the areas built after it, and its status
   // checks read them lazily.

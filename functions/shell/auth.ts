@@ -181,14 +181,30 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   };
 }
 
+/** What a claim means, for messages (`exp` → "expiry (exp)"). */
+const CLAIM_NAMES: Readonly<Record<string, string>> = {
+  exp: "expiry (exp)",
+  nbf: "not-before time (nbf)",
+  iat: "issue time (iat)",
+  iss: "issuer (iss)",
+  aud: "audience (aud)",
+  sub: "subject (sub)",
+};
+
+/** Says what is wrong with a token, from jose's error class, `claim` and `reason`. */
 function describeJoseError(e: unknown): string {
-  if (e instanceof joseErrors.JWTExpired) return "the token has expired";
+  if (e instanceof joseErrors.JWTExpired) {
+    return e.claim === "exp" ? "the token has expired" : `the token is too old (${e.claim})`;
+  }
   if (e instanceof joseErrors.JWTClaimValidationFailed) {
+    const name = CLAIM_NAMES[e.claim] ?? `${e.claim} claim`;
+    if (e.reason === "missing") return `the token has no ${name}`;
+    if (e.reason === "invalid") return `the token's ${name} is not a number of seconds`;
     if (e.claim === "nbf") return "the token is not yet valid";
+    if (e.claim === "iat") return "the token's issue time (iat) is in the future";
     if (e.claim === "iss") return "the token has the wrong issuer";
     if (e.claim === "aud") return "the token has the wrong audience";
-    if (e.claim === "exp") return "the token has no expiry";
-    return `the token's "${e.claim}" claim is invalid`;
+    return `the token's ${name} has an unexpected value`;
   }
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return "the token's algorithm is not allowed";
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) {
@@ -204,11 +220,20 @@ function describeJoseError(e: unknown): string {
   return "the token cannot be verified";
 }
 
+/**
+ * Makes text fit RFC 6750's `error_description` (printable ASCII but `"` and
+ * `\`), so the challenge stays a valid RFC 7235 quoted-string.
+ */
+function challengeText(text: string): string {
+  return text.replaceAll('"', "'").replaceAll("\\", "/").replace(/[^\x20-\x7e]/g, "?");
+}
+
 function invalidToken(description: string, cause?: unknown): HttpProblem {
   return new HttpProblem("ERR_INVALID_TOKEN", `Cannot accept the bearer token: ${description}`, {
     headers: {
-      "WWW-Authenticate":
-        `Bearer realm="oslo-edge", error="invalid_token", error_description="${description}"`,
+      "WWW-Authenticate": `Bearer realm="oslo-edge", error="invalid_token", error_description="${
+        challengeText(description)
+      }"`,
     },
     cause,
   });

@@ -92,6 +92,42 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_POLICY_INVALID_CONTEXT: { status: 400, title: "Invalid credentials for a policy check" },
   ERR_POLICY_FILE: { status: 503, title: "Policy cannot be loaded" },
   ERR_OPA: { status: 502, title: "Policy decision point failed" },
+  // lib/messaging: NATS behind a route (limits at the hub, the edge agent's calls)
+  ERR_MESSAGING_TIMEOUT: { status: 504, title: "Messaging timeout" },
+  ERR_MESSAGING_HEARTBEAT: { status: 504, title: "Remote server stopped answering" },
+  ERR_MESSAGING_NO_RESPONDERS: { status: 503, title: "No server is listening" },
+  ERR_MESSAGING_CONNECTION: { status: 503, title: "Messaging unavailable" },
+  ERR_MESSAGING_JETSTREAM: { status: 503, title: "JetStream request failed" },
+  ERR_MESSAGING_SOURCES_PENDING: { status: 503, title: "Edge sites not reachable yet" },
+  ERR_MESSAGING_DELIVERY: { status: 503, title: "Message not delivered" },
+  ERR_MESSAGING_KV_CONFLICT: { status: 409, title: "Concurrent update conflict" },
+  ERR_MESSAGING_REMOTE: { status: 502, title: "Remote server failed" },
+  ERR_MESSAGING_NO_SUCH_METHOD: { status: 502, title: "Remote server lacks the method" },
+  ERR_MESSAGING_UNSUPPORTED_VERSION: { status: 502, title: "Remote server lacks the version" },
+  ERR_MESSAGING_URL: { status: 500, title: "Invalid messaging transport URL" },
+  ERR_MESSAGING_INVALID_TARGET: { status: 500, title: "Invalid messaging target" },
+  ERR_MESSAGING_VERSION_CAP: { status: 500, title: "RPC version above the cap" },
+  ERR_MESSAGING: { status: 500, title: "Messaging error" },
+  // lib/health
+  ERR_HEALTH_CONFIG: { status: 500, title: "Health check misconfigured" },
+  ERR_METRICS: { status: 500, title: "Metrics error" },
+  ERR_HEALTH: { status: 500, title: "Health check error" },
+};
+
+/** Titles of HTTP statuses Hono raises itself (HTTPException) that have no code of their own. */
+const STATUS_TITLES: Readonly<Record<number, string>> = {
+  400: "Bad request",
+  403: "Forbidden",
+  408: "Request timeout",
+  409: "Conflict",
+  411: "Length required",
+  415: "Unsupported media type",
+  422: "Unprocessable content",
+  429: "Too many requests",
+  500: "Internal server error",
+  502: "Bad gateway",
+  503: "Service unavailable",
+  504: "Gateway timeout",
 };
 
 /** An error the shell raises itself, with a code from {@linkcode PROBLEM_CODES}. */
@@ -183,8 +219,16 @@ export function onError(err: Error, c: Context): Response {
       ? "ERR_UNAUTHENTICATED"
       : err.status === 404
       ? "ERR_NOT_FOUND"
-      : "ERR_VALIDATION";
-    return problemResponse(c, { ...problemFor(code, err.message), status: err.status });
+      : undefined;
+    if (code) return problemResponse(c, { ...problemFor(code, err.message), status: err.status });
+    // Another status from Hono itself: say only what the status says, and Hono's message.
+    const title = STATUS_TITLES[err.status] ?? `HTTP ${err.status}`;
+    return problemResponse(c, {
+      type: `${PROBLEM_TYPE_PREFIX}http-${err.status}`,
+      title,
+      status: err.status,
+      detail: err.message || `The request failed: ${title.toLowerCase()}`,
+    });
   }
   const code = (err as { code?: unknown }).code;
   if (typeof code === "string" && PROBLEM_CODES[code]) {

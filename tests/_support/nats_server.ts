@@ -14,23 +14,10 @@
  * @module
  */
 
+import { natsBin, natsBinMissing } from "./nats_bin.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp_proxy.ts";
 
-/** The nats-server binary: `NATS_SERVER_BIN`, else PATH, else Debian's /usr/sbin. */
-function natsBin(): string {
-  const configured = Deno.env.get("NATS_SERVER_BIN");
-  if (configured) return configured;
-  const dirs = [...(Deno.env.get("PATH") ?? "").split(":"), "/usr/sbin", "/usr/local/sbin"];
-  for (const dir of dirs) {
-    try {
-      if (dir && Deno.statSync(`${dir}/nats-server`).isFile) return `${dir}/nats-server`;
-    } catch { /* not here */ }
-  }
-  return "nats-server";
-}
-const NATS_BIN = natsBin();
-const INSTALL_HINT =
-  "nats-server is not installed: run `deno task setup` (or apt-get install -y nats-server)";
+export { NatsServerNotFound } from "./nats_bin.ts";
 
 /** Options of {@linkcode startNatsServer}. */
 export interface NatsServerOptions {
@@ -48,6 +35,8 @@ export interface NatsServerOptions {
   extraConfig?: string;
   /** Client port; random when absent (kept across restarts). */
   port?: number;
+  /** The nats-server binary; `NATS_SERVER_BIN`, else PATH, else /usr/sbin by default. */
+  bin?: string;
 }
 
 /** Every server started and not yet stopped, for {@linkcode natsTest}'s log dump. */
@@ -138,8 +127,9 @@ export class NatsServer implements AsyncDisposable {
     await Deno.mkdir(portsDir, { recursive: true });
     const log = await Deno.open(this.#logFile, { append: true, create: true, write: true });
     let child: Deno.ChildProcess;
+    const bin = natsBin(this.#options.bin);
     try {
-      child = new Deno.Command(NATS_BIN, {
+      child = new Deno.Command(bin.path, {
         args: ["-c", confFile, "--ports_file_dir", portsDir],
         stdout: "piped",
         stderr: "piped",
@@ -147,7 +137,7 @@ export class NatsServer implements AsyncDisposable {
       }).spawn();
     } catch (e) {
       log.close();
-      if (e instanceof Deno.errors.NotFound) throw new Error(INSTALL_HINT);
+      if (e instanceof Deno.errors.NotFound) throw natsBinMissing(bin, e);
       throw e;
     }
     this.#child = child;

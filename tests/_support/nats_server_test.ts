@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connectTransport, NoRespondersError, type Transport } from "../../lib/messaging/mod.ts";
-import { natsTest, startLeafTopology, startNatsServer } from "./nats_server.ts";
+import { natsBinMissing } from "./nats_bin.ts";
+import { NatsServerNotFound, natsTest, startLeafTopology, startNatsServer } from "./nats_server.ts";
 import { waitFor } from "./wait.ts";
 
 /** Requests until the subscriber's interest has crossed the leaf link. */
@@ -82,4 +83,57 @@ natsTest("startLeafTopology() leaf killed and restarted reconnects link and clie
   // The subscription is re-sent on reconnect and its interest crosses the new link.
   assert.equal((await requestAcross(atHub, "edge.ping", "2")).string(), "pong");
   assert.ok(events.includes("disconnect"));
+});
+
+const FIXTURE = new URL("../testdata/harness/nats_fails.ts", import.meta.url).pathname;
+
+/** Runs the fixture's two natsTests in a child `deno test`; both output streams together. */
+async function runFixture(env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["test", "--no-config", "--no-check", "--allow-all", FIXTURE],
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+}
+
+Deno.test("natsTest() prints the log tail of a failing test's servers, only theirs", async () => {
+  const { code, text } = await runFixture();
+  assert.equal(code, 1, text);
+  assert.match(text, /a test that passes with a server running \.\.\. ok/);
+  assert.match(text, /a test that fails with a server running \.\.\. FAILED/);
+  const tail = /--- nats-server dumped \(([^)]+)\) log tail:\n([\s\S]*?)\n-----/.exec(text);
+  assert.ok(tail, text);
+  assert.match(tail[2] as string, /\[INF\] {3}Name: {5}dumped/);
+  assert.match(tail[2] as string, /Server is ready/);
+  assert.match(tail[2] as string, /Server Exiting/, "the tail is read after the server stopped");
+  assert.doesNotMatch(text, /nats-server quiet \(/);
+});
+
+Deno.test("startNatsServer() with a missing binary fails with a one-line hint", async () => {
+  await assert.rejects(startNatsServer({ bin: "/nonexistent/nats-server" }), (e) => {
+    assert.ok(e instanceof NatsServerNotFound);
+    assert.equal(
+      e.message,
+      'Cannot run nats-server "/nonexistent/nats-server" (from the bin option): no such file; point it at the binary, or unset it to use the installed one',
+    );
+    return true;
+  });
+  const { code, text } = await runFixture({ NATS_SERVER_BIN: "/nonexistent/nats-server" });
+  assert.equal(code, 1, text);
+  assert.match(
+    text,
+    /error: NatsServerNotFound: Cannot run nats-server "\/nonexistent\/nats-server" \(from NATS_SERVER_BIN\): no such file;/,
+  );
+});
+
+Deno.test("natsBinMissing() tells to install nats-server when none was found", () => {
+  const e = natsBinMissing({ path: "nats-server" });
+  assert.ok(e instanceof NatsServerNotFound);
+  assert.equal(
+    e.message,
+    "nats-server is not installed: run `deno task setup` (or apt-get install -y nats-server)",
+  );
 });

@@ -30,8 +30,10 @@ export interface TokenOptions {
   expiresIn?: number;
   /** Seconds from now for `nbf`. */
   notBefore?: number;
-  /** Leave `exp` out. */
+  /** Leave `exp` out (claims may then carry their own). */
   noExp?: boolean;
+  /** Leave `iat` out (claims may then carry their own). */
+  noIat?: boolean;
 }
 
 /** Signs a JWT with `key`. */
@@ -41,7 +43,8 @@ export async function signToken(
   options: TokenOptions = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuedAt();
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid });
+  if (!options.noIat) jwt = jwt.setIssuedAt();
   if (!options.noExp) jwt = jwt.setExpirationTime(now + (options.expiresIn ?? 300));
   if (options.notBefore !== undefined) jwt = jwt.setNotBefore(now + options.notBefore);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../functions/app.ts";
-import { serviceConfig } from "../../functions/service.ts";
+import { createService, serviceConfig } from "../../functions/service.ts";
+import { makeKey } from "./_jwt.ts";
 
 const PROBLEM = "application/problem+json";
 
@@ -144,4 +145,60 @@ Deno.test("createApp() validates config text against the service's own options",
     body.findings.map((f: { kind: string; line: number }) => [f.kind, f.line]),
     [["unknown-option", 2], ["invalid-value", 4]],
   );
+});
+
+/** Every POST route of a service's app (the ones mounted in code, so a new route is covered). */
+function postRoutes(app: { routes: { method: string; path: string }[] }): string[] {
+  const paths = app.routes.filter((r) => r.method === "POST").map((r) => r.path);
+  return [...new Set(paths)].map((p) => p.replace(/\/:[A-Za-z]+/g, "/x"));
+}
+
+Deno.test("createApp() answers malformed JSON on every POST route: 400 with auth off, 401 with it on", async () => {
+  const key = await makeKey("ES256");
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/key.pem`, key.spki);
+  // Both in dev mode, so both serve the same routes (the embedded limits included).
+  const off = await createService({ args: ["--dev"], env: {} });
+  const on = await createService({
+    args: ["--dev"],
+    env: {
+      OS_AUTH__STRATEGY: "jwt",
+      OS_AUTH__PUBLIC_KEY_FILE: `${dir}/key.pem`,
+      OS_AUTH__ISSUER: "https://idp",
+      OS_AUTH__AUDIENCE: "edge",
+    },
+  });
+  try {
+    const routes = postRoutes(off.app);
+    assert.deepEqual(postRoutes(on.app), routes);
+    for (
+      const known of [
+        "/v1/config/validate",
+        "/v1/config/migrate",
+        "/v1/policy/enforce",
+        "/v1/policy/enforce:batch",
+        "/v1/limits/check",
+        "/v1/limits/claims",
+        "/v1/limits/claims/x/commit",
+        "/v1/limits/claims/x/release",
+        "/v1/limits/usage",
+      ]
+    ) assert.ok(routes.includes(known), `${known} not among ${routes.join(", ")}`);
+    for (const path of routes) {
+      const res = await off.app.request(path, json("{not json"));
+      assert.equal(res.status, 400, path);
+      assert.equal(res.headers.get("Content-Type"), PROBLEM, path);
+      const body = await res.json();
+      assert.equal(body.type, "urn:oslo-edge:problem:malformed-json", path);
+      assert.equal(body.instance, path);
+      const refused = await on.app.request(path, json("{not json"));
+      assert.equal(refused.status, 401, path);
+      assert.equal(refused.headers.get("Content-Type"), PROBLEM, path);
+      assert.equal((await refused.json()).type, "urn:oslo-edge:problem:unauthenticated", path);
+    }
+  } finally {
+    await off.close();
+    await on.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -174,3 +174,115 @@ Deno.test("mapClaims() keeps oslo's defaults for missing claims", () => {
   assert.equal(creds.is_admin_project, true);
   assert.equal(creds.project_id, null);
 });
+
+/** Parses one RFC 7235 challenge (`scheme auth-param, ...`); fails on anything else. */
+function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const token = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+  const head = new RegExp(`^(${token})(?: +(.*))?$`).exec(header);
+  assert.ok(head, `not a challenge: ${header}`);
+  const param = new RegExp(
+    `^(${token})[ \\t]*=[ \\t]*(?:(${token})|"((?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t \\x21-\\x7e])*)")`,
+  );
+  const params: Record<string, string> = {};
+  let rest = head[2] ?? "";
+  while (rest !== "") {
+    const p = param.exec(rest);
+    assert.ok(p, `cannot parse an auth-param at: ${rest}`);
+    params[(p[1] as string).toLowerCase()] = p[2] ?? (p[3] as string).replace(/\\(.)/g, "$1");
+    rest = rest.slice(p[0].length);
+    const sep = /^[ \t]*,[ \t]*/.exec(rest);
+    if (!sep) break;
+    rest = rest.slice(sep[0].length);
+  }
+  assert.equal(rest, "", `trailing text in the challenge: ${header}`);
+  return { scheme: head[1] as string, params };
+}
+
+/** Signs `claims` as given: no `iat`/`exp` of the helper's own. */
+const rawToken = (claims: Record<string, unknown>) =>
+  signToken(key, { iss: ISSUER, aud: AUDIENCE, ...claims }, { noExp: true, noIat: true });
+const future = () => Math.floor(Date.now() / 1000) + 300;
+
+Deno.test("authenticate() says a non-numeric nbf is invalid, not that the token is not yet valid", async () => {
+  const token = await rawToken({ exp: future(), nbf: "x" });
+  const res = await (await authApp(key)).request("/v1/whoami", bearer(token));
+  const detail = (await res.clone().json()).detail;
+  assert.doesNotMatch(detail, /not yet valid/);
+  await assertInvalid(res, /not-before time \(nbf\) is not a number of seconds/);
+});
+
+Deno.test("authenticate() says a non-numeric exp is invalid, not that the token has none", async () => {
+  const token = await rawToken({ exp: "x" });
+  const res = await (await authApp(key)).request("/v1/whoami", bearer(token));
+  const detail = (await res.clone().json()).detail;
+  assert.doesNotMatch(detail, /no expiry/);
+  await assertInvalid(res, /expiry \(exp\) is not a number of seconds/);
+});
+
+Deno.test("authenticate() tells a missing issuer from a wrong one", async () => {
+  const token = await signToken(key, { sub: "u" }, { audience: AUDIENCE });
+  await assertInvalid(
+    await (await authApp(key)).request("/v1/whoami", bearer(token)),
+    /has no issuer \(iss\)/,
+  );
+});
+
+Deno.test("authenticate() sends a WWW-Authenticate challenge that parses, whatever the claim", async () => {
+  const app = await authApp(key);
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ exp: future(), iat: "x" }, /^the token's issue time \(iat\) is not a number of seconds$/],
+    [{ exp: future(), nbf: "x" }, /^the token's not-before time \(nbf\) is not a number/],
+    [{ exp: "x" }, /^the token's expiry \(exp\) is not a number/],
+    [{ exp: future() - 600 }, /^the token has expired$/],
+    [{ exp: future(), aud: "other" }, /^the token has the wrong audience$/],
+  ];
+  for (const [claims, description] of cases) {
+    const res = await app.request("/v1/whoami", bearer(await rawToken(claims)));
+    await res.body?.cancel();
+    assert.equal(res.status, 401);
+    const header = res.headers.get("WWW-Authenticate") ?? "";
+    const { scheme, params } = parseChallenge(header);
+    assert.equal(scheme, "Bearer");
+    assert.equal(params.realm, "oslo-edge");
+    assert.equal(params.error, "invalid_token");
+    assert.match(params.error_description ?? "", description, header);
+    // RFC 6750 §3: error_description is printable ASCII without '"' and '\'.
+    assert.match(params.error_description ?? "", /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/, header);
+  }
+});
+
+// The same refusals through a real function route, not only the probe route.
+const ENFORCE = "/v1/policy/enforce";
+const enforceBody = (token: string) => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+  body: JSON.stringify({ rule: "example:read" }),
+});
+
+Deno.test("authenticate() refuses an expired token on POST /v1/policy/enforce", async () => {
+  const token = await signToken(key, { sub: "u" }, { ...good, expiresIn: -60 });
+  await assertInvalid(await (await authApp(key)).request(ENFORCE, enforceBody(token)), /expired/);
+});
+
+Deno.test("authenticate() refuses a token for another audience on POST /v1/policy/enforce", async () => {
+  const token = await signToken(key, { sub: "u" }, { ...good, audience: "someone-else" });
+  await assertInvalid(
+    await (await authApp(key)).request(ENFORCE, enforceBody(token)),
+    /wrong audience/,
+  );
+});
+
+Deno.test("authenticate() refuses alg: none on POST /v1/policy/enforce", async () => {
+  const token = unsecuredToken({ sub: "admin", roles: ["admin"], iss: ISSUER, aud: AUDIENCE });
+  await assertInvalid(
+    await (await authApp(key)).request(ENFORCE, enforceBody(token)),
+    /algorithm|malformed/,
+  );
+});
+
+Deno.test("authenticate() lets a valid token through to POST /v1/policy/enforce", async () => {
+  const token = await signToken(key, { sub: "u", roles: ["reader"] }, good);
+  const res = await (await authApp(key)).request(ENFORCE, enforceBody(token));
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { rule: "example:read", allowed: false });
+});

@@ -88,3 +88,92 @@ Deno.test("createService() verifies tokens with a configured public key file", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Env for jwt mode with a real key file in `dir`, plus `extra`. */
+async function jwtEnv(dir: string, extra: Record<string, string> = {}) {
+  const key = await makeKey("ES256");
+  await Deno.writeTextFile(`${dir}/key.pem`, key.spki);
+  return { OS_AUTH__PUBLIC_KEY_FILE: `${dir}/key.pem`, ...extra };
+}
+
+Deno.test("createService() refuses jwt mode without [auth] issuer, with a hint", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      createService({ env: await jwtEnv(dir, { OS_AUTH__AUDIENCE: "edge" }) }),
+      (e) =>
+        e instanceof StartupError &&
+        /no \[auth\] issuer: set it to the iss claim/.test(e.message) &&
+        /OS_AUTH__ISSUER/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("createService() warns at start when [auth] audience is empty", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const service = await createService({
+      env: await jwtEnv(dir, { OS_AUTH__ISSUER: "https://idp" }),
+    });
+    await service.close();
+    const lines = service.warnings.filter((w) => /audience/.test(w));
+    assert.equal(lines.length, 1, service.warnings.join("\n"));
+    assert.match(lines[0] ?? "", /^WARNING: \[auth\] audience is empty: tokens for any audience/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("createService() warns about a jwks_url over plain http to another host, not loopback", async () => {
+  const env = (url: string) => ({
+    OS_AUTH__JWKS_URL: url,
+    OS_AUTH__ISSUER: "https://idp",
+    OS_AUTH__AUDIENCE: "edge",
+  });
+  const remote = await createService({ env: env("http://idp.example/jwks") });
+  await remote.close();
+  assert.deepEqual(
+    remote.warnings.filter((w) => /jwks_url/.test(w)),
+    [
+      'WARNING: [auth] jwks_url "http://idp.example/jwks" is plain http to another host: anyone on the path can swap the signing keys; use https',
+    ],
+  );
+  for (
+    const quiet of ["https://idp.example/jwks", "http://127.0.0.1:5000/jwks", "http://[::1]/k"]
+  ) {
+    const s = await createService({ env: env(quiet) });
+    await s.close();
+    assert.deepEqual(s.warnings, [], quiet);
+  }
+});
+
+Deno.test("createService() in dev mode with strategy jwt and no key does not hint at --dev", async () => {
+  await assert.rejects(
+    createService({ args: ["--dev"], env: { OS_AUTH__STRATEGY: "jwt" } }),
+    (e) =>
+      e instanceof StartupError &&
+      /set \[auth\] jwks_url or \[auth\] public_key_file$/.test(e.message) &&
+      !/--dev/.test(e.message),
+  );
+  await assert.rejects(
+    createService({ env: {} }),
+    (e) => e instanceof StartupError && /\(or run with --dev\)$/.test(e.message),
+  );
+});
+
+Deno.test("createService() names where it listens in the auth-off warning", async () => {
+  const service = await createService({
+    args: ["--dev"],
+    env: {},
+    listen: (dev) => (dev ? "127.0.0.1 only" : "0.0.0.0"),
+  });
+  await service.close();
+  assert.ok(
+    service.warnings.some((w) =>
+      /authentication is OFF .*; listening on 127\.0\.0\.1 only$/.test(w)
+    ),
+    service.warnings.join("\n"),
+  );
+});
