@@ -1,7 +1,8 @@
 /**
  * The RPC server, after oslo.messaging's `RPCServer`: listens on its target's
- * topic (as one of a queue group), on `topic.server.<name>` and on the topic's
- * fanout subject; runs calls on a concurrent executor; heartbeats long calls
+ * topic and on `topic.server.<name>` (each as one of a queue group, so servers
+ * sharing a name share its calls, as oslo's share one queue per server name:
+ * a directed call runs once) and on the topic's fanout subject (every server); runs calls on a concurrent executor; heartbeats long calls
  * whose caller asked for it; drops messages whose TTL passed before they could
  * run; `stop()` stops taking messages and `wait()` waits for those taken.
  *
@@ -130,9 +131,10 @@ export class RPCServer implements AsyncDisposable {
     const topic = t.topic as string;
     const on = (m: Message) => this.#receive(m);
     const queue = rpcSubject(exchange, topic);
+    const direct = rpcSubject(exchange, topic, { server: t.server });
     this.#subs = [
       this.#t.subscribe(queue, on, { queue }),
-      this.#t.subscribe(rpcSubject(exchange, topic, { server: t.server }), on),
+      this.#t.subscribe(direct, on, { queue: direct }),
       this.#t.subscribe(rpcSubject(exchange, topic, { fanout: true }), on),
     ];
     this.#state = "running";
