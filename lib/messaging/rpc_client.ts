@@ -24,7 +24,9 @@ export interface RPCClientOptions {
   /**
    * Milliseconds without a heartbeat after which a call fails with
    * `HeartbeatTimeoutError` (opt-in; the server then heartbeats every half of it).
-   * The overall `timeout` still applies.
+   * The overall `timeout` still applies. Heartbeats start when the call runs:
+   * one waiting in a busy server's executor queue gets none, so keep this above
+   * the longest queueing expected.
    */
   callMonitorTimeout?: number | undefined;
   /** Highest version this client may send (`RPCVersionCapError` above it). */
@@ -90,6 +92,8 @@ export class RPCClient {
   readonly target: Target;
   readonly options: Readonly<RPCClientOptions>;
   #core: Core;
+  /** False for prepared copies: the reply inbox belongs to the original. */
+  #owner = true;
 
   constructor(transport: Transport, target: Target | TargetFields, init: RPCClientInit = {}) {
     this.target = target instanceof Target ? target : new Target(target);
@@ -103,6 +107,7 @@ export class RPCClient {
     const shared = (init as { [SHARED]?: Core })[SHARED];
     if (shared) {
       this.#core = shared;
+      this.#owner = false;
       return;
     }
     const counters: Counters = {
@@ -227,8 +232,12 @@ export class RPCClient {
     return withTransport({ ...this.#core.counters }, this.#core.transport);
   }
 
-  /** Stops listening for replies; pending calls fail. */
+  /**
+   * Stops listening for replies; pending calls fail, those of prepared copies
+   * too. Only the original closes: a prepared copy shares its reply inbox, so
+   * its `close()` does nothing (close the client it was prepared from).
+   */
   close(): void {
-    this.#core.waiter.close();
+    if (this.#owner) this.#core.waiter.close();
   }
 }

@@ -4,7 +4,13 @@
  * sharing a name share its calls, as oslo's share one queue per server name:
  * a directed call runs once) and on the topic's fanout subject (every server); runs calls on a concurrent executor; heartbeats long calls
  * whose caller asked for it; drops messages whose TTL passed before they could
- * run; `stop()` stops taking messages and `wait()` waits for those taken.
+ * run; `stop()` stops taking messages (draining what the NATS server already
+ * sent) and `wait()` waits for those taken.
+ *
+ * A call waits in the executor's queue when `executorPoolSize` calls already
+ * run; heartbeats start only once it runs, so a caller whose
+ * `callMonitorTimeout` is shorter than that wait fails with
+ * `HeartbeatTimeoutError` although the server is alive.
  *
  * Delivery is at most once, as oslo's (which acknowledges before dispatching):
  * a call taken by a server that dies is not sent again; its caller times out.
@@ -141,14 +147,21 @@ export class RPCServer implements AsyncDisposable {
     await this.#t.flush();
   }
 
-  /** Stops taking messages; those already taken still run (see {@linkcode wait}). */
-  stop(): Promise<void> {
-    if (this.#state !== "running") return Promise.resolve();
-    for (const s of this.#subs) s.unsubscribe();
-    this.#subs = [];
+  /**
+   * Stops taking messages: drains the subscriptions, so every message the NATS
+   * server sent before it learnt of the stop is still taken (and runs, see
+   * {@linkcode wait}) rather than dropped, and nothing new comes after. Resolves
+   * once the subscriptions are gone.
+   */
+  async stop(): Promise<void> {
+    if (this.#state !== "running") return;
     this.#state = "stopped";
-    this.#markStopped();
-    return Promise.resolve();
+    const subs = this.#subs.splice(0);
+    try {
+      await Promise.all(subs.map((s) => s.drain()));
+    } finally {
+      this.#markStopped();
+    }
   }
 
   /** Resolves once stopped and every message taken has been handled. */

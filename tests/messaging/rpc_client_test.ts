@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ConnectionFailedError,
   connectTransport,
   InvalidTargetError,
   MessagingTimeout,
@@ -143,6 +144,33 @@ natsTest("RPCClient.prepare() overrides target and timeout for that copy only", 
   // Prepared copies share the parent's counters.
   assert.equal(client.stats().calls, 7);
 });
+
+natsTest(
+  "RPCClient.close() belongs to the original: a prepared copy's close() keeps the inbox",
+  async () => {
+    await using nats = await startNatsServer();
+    await using t = await connectTransport(nats.url);
+    await using _a = await serve(t, "a", new Calculator("a"));
+    const client = new RPCClient(t, { topic: "calc" }, { timeout: 5000 });
+    const copy = client.prepare({ server: "a" });
+    assert.equal(await copy.call({}, "whoami"), "a");
+    const running = client.call({}, "slow", { ms: 300 });
+    await sleep(100);
+    copy.close(); // the original's call in flight is not failed by a copy
+    assert.equal(await running, "done");
+    assert.equal(await client.call({}, "add", { a: 2, b: 3 }), 5);
+    assert.equal(await copy.call({}, "whoami"), "a");
+    // Closing the original fails the copies' pending calls too.
+    const pending = copy.call({}, "slow", { ms: 2000 });
+    await sleep(100);
+    client.close();
+    await assert.rejects(pending, (e) => {
+      assert.ok(e instanceof ConnectionFailedError);
+      assert.match(e.message, /the client was closed/);
+      return true;
+    });
+  },
+);
 
 natsTest("RPCClient.call() without server spreads calls over the topic's servers", async () => {
   await using nats = await startNatsServer();

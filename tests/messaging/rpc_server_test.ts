@@ -67,6 +67,35 @@ natsTest("RPCServer.stop() takes no new calls; wait() lets the running ones fini
   await server[Symbol.asyncDispose]();
 });
 
+natsTest("RPCServer.stop() drains: calls already sent to it run; none is dropped", async () => {
+  await using nats = await startNatsServer();
+  await using t = await connectTransport(nats.url);
+  const server = new RPCServer(t, { topic: "drain", server: "s1" }, [{
+    async job(_c: unknown, a: { i: number }) {
+      await sleep(20);
+      return a.i;
+    },
+  }], { log: memoryLog() });
+  await server.start();
+  const client = new RPCClient(t, { topic: "drain" }, { timeout: 5000 });
+  // Sent, and stop() called, before any of them reaches the server and back.
+  const n = 50;
+  const calls = Array.from({ length: n }, (_, i) => client.call({}, "job", { i }));
+  await server.stop();
+  const results = await Promise.allSettled(calls);
+  const failed = results.filter((r) => r.status === "rejected");
+  assert.equal(failed.length, 0, `${failed.length} calls failed: ${String(failed[0]?.reason)}`);
+  assert.deepEqual(results.map((r) => r.status === "fulfilled" && r.value), [...Array(n).keys()]);
+  await server.wait();
+  assert.equal(server.stats().handled, n);
+  // Drained: nothing new is taken.
+  await assert.rejects(
+    client.prepare({ timeout: 300 }).call({}, "job", { i: 0 }),
+    MessagingTimeout,
+  );
+  assert.equal(server.stats().received, n);
+});
+
 natsTest("RPCServer runs calls concurrently up to executorPoolSize", async () => {
   await using nats = await startNatsServer();
   await using t = await connectTransport(nats.url);
