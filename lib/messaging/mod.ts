@@ -119,7 +119,7 @@ export { RPCServer } from "./rpc_server.ts";
 export type { RPCServerOptions, RPCServerStats } from "./rpc_server.ts";
 export { expose } from "./rpc_dispatcher.ts";
 export type { AccessPolicy, Endpoint } from "./rpc_dispatcher.ts";
-export type { ErrorClass, Failure } from "./remote_error.ts";
+export type { AllowedErrors, ErrorClass, Failure } from "./remote_error.ts";
 export { defaultLogger } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export type { MessagingStats } from "./stats.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidTargetError, MessagingError, RPCVersionCapError } from "./errors.ts";
-import { allowList, type ErrorClass } from "./remote_error.ts";
+import { type AllowedErrors, allowList } from "./remote_error.ts";
 import { ReplyWaiter } from "./reply_waiter.ts";
 import { rpcSubject } from "./subjects.ts";
 import { type Context, NoOpSerializer, type Serializer } from "./serializer.ts";
@@ -41,8 +41,13 @@ export interface RPCClientInit extends RPCClientOptions {
   serializer?: Serializer;
   /** Exchange for targets without one (oslo's `control_exchange`, default "openstack"). */
   exchange?: string;
-  /** Error classes rebuilt as themselves when an endpoint throws them (oslo's `allowed_remote_exmods`). */
-  allowedRemoteErrors?: Iterable<ErrorClass>;
+  /**
+   * Error classes rebuilt as themselves when an endpoint throws them (oslo's
+   * `allowed_remote_exmods`): classes, keyed by their `static module` and name
+   * (`nova.exception.QuotaExceeded`) or by name alone when they declare no
+   * module, or an object of such keys → classes.
+   */
+  allowedRemoteErrors?: AllowedErrors;
 }
 
 /** Counters of a client (shared by its prepared copies). */

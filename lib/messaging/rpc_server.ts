@@ -41,8 +41,10 @@ export interface RPCServerOptions {
   exchange?: string;
   /** Adds `oslo_rpc_server_ping` answering "pong" (oslo's `rpc_ping_enabled`). */
   pingEnabled?: boolean;
-  /** Errors the endpoints raise on purpose: sent with their message, logged at debug only. */
+  /** Errors the endpoints raise on purpose: logged at debug only, not as errors with their stack. */
   expectedErrors?: readonly (ErrorClass | string)[];
+  /** Send an endpoint error's stack trace to the caller (default false: name and message only). */
+  sendTraceback?: boolean;
   /** Shortest heartbeat interval in ms (default 100); a caller asking for less gets none. */
   minHeartbeatInterval?: number;
   /** Where to log (default: warnings and errors to stderr). */
@@ -205,7 +207,7 @@ export class RPCServer implements AsyncDisposable {
     } catch (e) {
       this.#c.malformed++;
       this.#log("warning", `RPC server ${this.target}: ${(e as Error).message}`);
-      this.#reply(m, { failure: toFailure(e, true) });
+      this.#reply(m, { failure: toFailure(e) });
       return;
     }
     if (req.expires !== undefined && Date.now() > req.expires) {
@@ -236,7 +238,12 @@ export class RPCServer implements AsyncDisposable {
       clearInterval(beat);
       this.#c.failed++;
       const expected = e instanceof Error && isExpected(e, this.#o.expectedErrors ?? []);
-      if (!expected) {
+      if (expected) {
+        this.#log(
+          "debug",
+          `RPC method "${req.method}" on ${this.target} raised ${(e as Error).name}`,
+        );
+      } else {
         this.#log(
           "error",
           `RPC method "${req.method}" on ${this.target} failed: ${
@@ -244,7 +251,7 @@ export class RPCServer implements AsyncDisposable {
           }`,
         );
       }
-      this.#reply(m, { failure: toFailure(e, expected) });
+      this.#reply(m, { failure: toFailure(e, { traceback: this.#o.sendTraceback === true }) });
     } finally {
       this.#c.handled++;
     }
