@@ -12,7 +12,9 @@ import {
   defaultLogger,
   type Logger,
   MessagingError,
+  type NotificationStreamLimits,
   Notifier,
+  pickStreamLimits,
   RPCClient,
   RPCServer,
   type Transport,
@@ -35,8 +37,8 @@ export type AgentHandler = (
 /** Handlers by RPC method; a missing one answers `{ handled: false }`. */
 export type AgentHandlers = Partial<Record<AgentMethod, AgentHandler>>;
 
-/** Options of {@linkcode EdgeAgent}. */
-export interface EdgeAgentOptions {
+/** Options of {@linkcode EdgeAgent}; the limits apply to the site's notification stream it creates or updates. */
+export interface EdgeAgentOptions extends NotificationStreamLimits {
   /** Site (the leaf node's name and JetStream domain). */
   site: string;
   /** Agent name, its RPC server name (default: the site). */
@@ -87,6 +89,7 @@ export class EdgeAgent implements AsyncDisposable {
       publisherId: `edge-agent.${this.name}`,
       site: options.jetstream === false ? "hub" : this.site,
       log: this.#log,
+      ...pickStreamLimits(options),
     });
   }
 

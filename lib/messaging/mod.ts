@@ -147,12 +147,22 @@ export type {
 export { NotificationFilter } from "./notification_filter.ts";
 export type { NotificationFilterRules } from "./notification_filter.ts";
 export type { NotificationMessage } from "./notification_message.ts";
-export { DEFAULT_NOTIFICATION_STREAM, ensureNotificationStream } from "./notification_streams.ts";
-export type { NotificationStreamOptions } from "./notification_streams.ts";
+export {
+  DEFAULT_NOTIFICATION_MAX_AGE,
+  DEFAULT_NOTIFICATION_STREAM,
+  ensureNotificationStream,
+  pickStreamLimits,
+} from "./notification_streams.ts";
+export type {
+  NotificationStreamLimits,
+  NotificationStreamOptions,
+} from "./notification_streams.ts";
 export { MESSAGING_GROUPS, NATS_OPTS, NOTIFICATION_OPTS, RPC_OPTS } from "./options.ts";
 export {
   getNotificationTransport,
   getRpcTransport,
+  listenerOptions,
+  notificationStreamLimits,
   notifierOptions,
   registerMessagingOptions,
   rpcClientInit,

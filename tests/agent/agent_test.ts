@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { EdgeAgent } from "../../agent/agent.ts";
-import { EdgeControl } from "../../agent/control.ts";
+import { EdgeControl, edgeControlOptions } from "../../agent/control.ts";
+import { ConfigOpts } from "../../lib/config/mod.ts";
 import {
   connectTransport,
+  JetStream,
   NotificationListener,
+  registerMessagingOptions,
   RemoteError,
   RPCClient,
 } from "../../lib/messaging/mod.ts";
@@ -126,5 +129,30 @@ natsTest(
     );
     for (const a of agents) await a.stop();
     for (const t of edges) await t.close();
+  },
+);
+
+natsTest(
+  "EdgeControl with edgeControlOptions() sources source_sites at start, with the stream limits",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true, leafJetstream: true });
+    const conf = registerMessagingOptions(new ConfigOpts());
+    await conf.load({
+      texts: [{
+        name: "control.conf",
+        text: "[oslo_messaging_nats]\nsource_sites = leaf1\nnotification_max_age = 3600\n",
+      }],
+      env: false,
+    });
+    await using hub = await connectTransport(topo.hub.url);
+    await using control = new EdgeControl(hub, { ...edgeControlOptions(conf), log: quiet });
+    await control.start();
+    const info = (await new JetStream(hub).streamInfo("OSLO_NOTIFICATIONS")) as {
+      config: { max_age: number; sources?: { external?: { api: string } }[] };
+    };
+    // No agent registered: the source comes from the option alone.
+    assert.deepEqual(control.agents(), []);
+    assert.deepEqual(info.config.sources?.map((s) => s.external?.api), ["$JS.leaf1.API"]);
+    assert.equal(info.config.max_age, 3_600_000_000_000);
   },
 );
