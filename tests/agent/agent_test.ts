@@ -62,7 +62,13 @@ natsTest("EdgeAgent registers with control and answers its RPCs across the leaf 
   // No handler plugged in: a clear answer, not an error.
   const none = await control.call<Record<string, unknown>>("leaf2", "limit_cache_refresh");
   assert.equal(none.handled, false);
-  assert.match(String(none.detail), /no limit_cache_refresh handler/);
+  assert.match(String(none.reason), /no limit_cache_refresh handler is plugged into this agent/);
+  // Each advertises what it handles; health_report always.
+  const methods = Object.fromEntries(control.agents().map((a) => [a.name, a.methods]));
+  assert.deepEqual(methods, {
+    leaf1: ["health_report", "config_reload", "policy_cache_refresh"],
+    leaf2: ["health_report"],
+  });
   // A failing handler: the caller gets the error's name and message (as oslo), no stack.
   await assert.rejects(control.call("leaf1", "config_reload"), (e) => {
     assert.ok(e instanceof RemoteError);
