@@ -159,10 +159,11 @@ export class RPCServer implements AsyncDisposable {
     if (this.#state !== "running") return;
     this.#state = "stopped";
     const subs = this.#subs.splice(0);
+    const markStopped = this.#markStopped; // a start() meanwhile makes a new one
     try {
       await Promise.all(subs.map((s) => s.drain()));
     } finally {
-      this.#markStopped();
+      markStopped();
     }
   }
 
