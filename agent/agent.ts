@@ -1,7 +1,7 @@
 /**
  * The edge agent: serves the agent RPC interface at its site (health report,
  * config reload, policy and limit cache refresh, each done by a handler the
- * other areas plug in), registers with control (retrying until control
+ * other areas plug in; it advertises only those it has), registers with control (retrying until control
  * answers, then re-announcing itself), and emits a notification for each
  * action, stored at its site so none is lost while the leaf link is down.
  *
@@ -12,7 +12,9 @@ import {
   defaultLogger,
   type Logger,
   MessagingError,
+  type NotificationStreamLimits,
   Notifier,
+  pickStreamLimits,
   RPCClient,
   RPCServer,
   type Transport,
@@ -32,11 +34,20 @@ export type AgentHandler = (
   args: Record<string, unknown>,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
-/** Handlers by RPC method; a missing one answers `{ handled: false }`. */
-export type AgentHandlers = Partial<Record<AgentMethod, AgentHandler>>;
+/** An action this agent does not do, and why (the answer's `reason`). */
+export interface Unhandled {
+  unhandled: string;
+}
 
-/** Options of {@linkcode EdgeAgent}. */
-export interface EdgeAgentOptions {
+/**
+ * Handlers by RPC method. A method without one, or with an {@linkcode Unhandled}
+ * entry, is not advertised to control and answers `{ handled: false, reason }`;
+ * `health_report` always has the agent's own.
+ */
+export type AgentHandlers = Partial<Record<AgentMethod, AgentHandler | Unhandled>>;
+
+/** Options of {@linkcode EdgeAgent}; the limits apply to the site's notification stream it creates or updates. */
+export interface EdgeAgentOptions extends NotificationStreamLimits {
   /** Site (the leaf node's name and JetStream domain). */
   site: string;
   /** Agent name, its RPC server name (default: the site). */
@@ -87,12 +98,23 @@ export class EdgeAgent implements AsyncDisposable {
       publisherId: `edge-agent.${this.name}`,
       site: options.jetstream === false ? "hub" : this.site,
       log: this.#log,
+      ...pickStreamLimits(options),
     });
   }
 
   /** Whether control has acknowledged a registration. */
   get registered(): boolean {
     return this.#registered;
+  }
+
+  /** The methods this agent handles (and advertises when it registers). */
+  get methods(): AgentMethod[] {
+    return AGENT_METHODS.filter((m) => m === "health_report" || this.#handler(m));
+  }
+
+  #handler(method: AgentMethod): AgentHandler | undefined {
+    const h = this.#o.handlers?.[method];
+    return typeof h === "function" ? h : undefined;
   }
 
   #endpoint(): Record<string, unknown> {
@@ -105,14 +127,18 @@ export class EdgeAgent implements AsyncDisposable {
 
   async #act(method: AgentMethod, ctxt: Context, args: Record<string, unknown>) {
     this.#actions++;
-    const handler = this.#o.handlers?.[method] ??
+    const handler = this.#handler(method) ??
       (method === "health_report" ? (() => this.#health()) : undefined);
     const base = { agent: this.name, site: this.site, action: method };
     if (!handler) {
-      return { ...base, handled: false, detail: `no ${method} handler is plugged into this agent` };
+      const entry = this.#o.handlers?.[method];
+      const reason = entry && typeof entry !== "function"
+        ? entry.unhandled
+        : `no ${method} handler is plugged into this agent`;
+      return { ...base, handled: false, reason };
     }
     try {
-      const own = this.#o.handlers?.health_report && method === "health_report";
+      const own = this.#handler("health_report") && method === "health_report";
       // A plugged-in health report adds the service's checks to the agent's own.
       const result = own
         ? { ...this.#health(), service: await handler(ctxt, args) }
@@ -147,7 +173,7 @@ export class EdgeAgent implements AsyncDisposable {
     void this.#notifier.info({}, "edge_agent.start", {
       agent: this.name,
       site: this.site,
-      methods: AGENT_METHODS,
+      methods: this.methods,
     });
     this.#announce(0);
   }
@@ -157,7 +183,7 @@ export class EdgeAgent implements AsyncDisposable {
     const registration: AgentRegistration = {
       name: this.name,
       site: this.site,
-      methods: AGENT_METHODS,
+      methods: this.methods,
       jetstream: this.#o.jetstream !== false,
       startedAt: this.startedAt.toISOString(),
     };

@@ -10,6 +10,7 @@ import type { ConfigOpts } from "../lib/config/mod.ts";
 import {
   connectTransport,
   type NatsClient,
+  notificationStreamLimits,
   redactTransportUrl,
   RPC_OPTS,
   type Transport,
@@ -62,6 +63,7 @@ export async function attachAgent(
     name,
     jetstream: o.site_jetstream,
     announceInterval: o.announce_interval * 1000,
+    ...notificationStreamLimits(conf),
     handlers,
     log: (level, message) => {
       if (level !== "debug") console.error(`agent ${name}: ${level}: ${message}`);

@@ -12,11 +12,16 @@ import {
   ensureNotificationStream,
   JetStream,
   type Logger,
+  NATS_OPTS,
+  type NotificationStreamLimits,
+  notificationStreamLimits,
+  pickStreamLimits,
   RPCClient,
   type RPCClientOptions,
   RPCServer,
   type Transport,
 } from "../lib/messaging/mod.ts";
+import type { ConfigOpts } from "../lib/config/mod.ts";
 import { z } from "zod";
 import {
   AGENT_TARGET,
@@ -41,14 +46,31 @@ export interface AgentRecord extends AgentRegistration {
   lastSeen: string;
 }
 
-/** Options of {@linkcode EdgeControl}. */
-export interface EdgeControlOptions {
+/** Options of {@linkcode EdgeControl}; the limits apply to the hub's stream and the sites' it sources. */
+export interface EdgeControlOptions extends NotificationStreamLimits {
   /** Source registering sites' notification streams into the hub's (default true). */
   sourceNotifications?: boolean;
+  /** Sites whose notification streams the hub's sources from the start, before they register. */
+  sourceSites?: readonly string[];
+  /** Notification stream name (default `OSLO_NOTIFICATIONS`). */
+  stream?: string;
   /** Called with each registration (first or renewed). */
   onRegister?: (agent: AgentRecord, first: boolean) => void;
   /** Where to log. */
   log?: Logger;
+}
+
+/**
+ * Control's notification options from `[oslo_messaging_nats]`: `source_sites`,
+ * `notification_stream` and the stream limits (`notification_max_age`, ...).
+ */
+export function edgeControlOptions(conf: ConfigOpts): EdgeControlOptions {
+  const nats = conf.group(NATS_OPTS);
+  return {
+    sourceSites: nats.source_sites,
+    stream: nats.notification_stream,
+    ...notificationStreamLimits(conf),
+  };
 }
 
 /** Control: the registry of agents and the client that calls them. */
@@ -88,12 +110,7 @@ export class EdgeControl implements AsyncDisposable {
     this.#agents.set(r.name, record);
     if (first && r.jetstream && this.#o.sourceNotifications !== false) {
       // Sourcing reaches the site's JetStream over the link that just carried this call.
-      await ensureNotificationStream(new JetStream(this.#t), {
-        site: "hub",
-        sourceDomains: [r.site],
-      }).catch((e) =>
-        this.#log("warning", `Cannot source notifications of site ${r.site}: ${e.message}`)
-      );
+      await this.#source([r.site]);
     }
     if (first) this.#log("info", `agent ${r.name} registered from site ${r.site}`);
     this.#o.onRegister?.(record, first);
@@ -103,6 +120,24 @@ export class EdgeControl implements AsyncDisposable {
   /** Starts taking registrations. */
   async start(): Promise<void> {
     await this.#server.start();
+    const sites = this.#o.sourceSites ?? [];
+    if (sites.length && this.#o.sourceNotifications !== false) {
+      await this.#source(sites); // a site not reachable yet is sourced when it registers
+    }
+  }
+
+  async #source(sites: readonly string[]): Promise<void> {
+    await ensureNotificationStream(new JetStream(this.#t), {
+      site: "hub",
+      sourceDomains: sites,
+      ...(this.#o.stream ? { stream: this.#o.stream } : {}),
+      ...pickStreamLimits(this.#o),
+    }).catch((e) =>
+      this.#log(
+        "warning",
+        `Cannot source notifications of ${sites.map((s) => `site ${s}`).join(", ")}: ${e.message}`,
+      )
+    );
   }
 
   /** Every agent registered so far. */

@@ -1,17 +1,19 @@
 /**
  * `deno task agent --site NAME --nats URL [--config-file F]`: runs a light
  * edge agent until SIGINT or SIGTERM. It answers the agent interface (see
- * `protocol.ts`): its own health report and `config_reload` of its own
- * options; the policy and limits actions are answered by an HTTP instance
- * that joins the site itself (`deno task start --site NAME --nats URL`).
- * It registers with control and emits notifications at its site.
+ * `protocol.ts`): its own health report, `config_reload` of its own options,
+ * and the policy and limits actions when its config names a policy file or a
+ * limits source (see `light_handlers.ts`); an HTTP instance joining the site
+ * (`deno task start --site NAME --nats URL`) acts on what it serves instead.
+ * It registers with control (advertising what it handles) and emits
+ * notifications at its site.
  *
  * @module
  */
 import { ConfigOpts } from "../lib/config/mod.ts";
 import { AgentSetupError, attachAgent } from "./attach.ts";
 import { AGENT_GROUPS } from "./options.ts";
-import { reloadConfig } from "./service_handlers.ts";
+import { lightHandlers } from "./light_handlers.ts";
 
 const USAGE = "usage: deno task agent --site NAME --nats nats://host:port/ [--config-file F]";
 
@@ -26,9 +28,8 @@ async function main(args: string[]): Promise<number> {
   }
   for (const w of conf.warnings) console.error(`agent: ${w}`);
   try {
-    const attached = await attachAgent(conf, {
-      config_reload: () => reloadConfig(conf),
-    });
+    const handlers = await lightHandlers(conf, (m) => console.error(`agent: warning: ${m}`));
+    const attached = await attachAgent(conf, handlers);
     if (!attached) {
       console.error(`agent: --site is required\n${USAGE}`);
       return 2;

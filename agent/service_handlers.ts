@@ -32,11 +32,12 @@ export function serviceHandlers(service: Service): AgentHandlers {
         ...(s.error ? { error: s.error } : {}),
       };
     },
-    limit_cache_refresh: () => {
-      if (!limits) return { cleared: false, detail: "this service serves no limits" };
-      limits.enforcer.clearCache();
-      return { cleared: true };
-    },
+    limit_cache_refresh: limits
+      ? () => {
+        limits.enforcer.clearCache();
+        return { cleared: true };
+      }
+      : { unhandled: "this service serves no limits: [oslo_limit] names no limits source" },
   };
 }
 

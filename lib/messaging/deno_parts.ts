@@ -165,6 +165,8 @@ interface Sub {
   handler: (m: Message) => void | Promise<void>;
   running: number;
   idle: (() => void) | undefined;
+  /** UNSUB sent: still delivered to until the server confirms it, never re-sent. */
+  draining: boolean;
 }
 
 /** Subscriptions by id. */
@@ -173,10 +175,13 @@ export class Subs {
   #map = new Map<number, Sub>();
   #out: Outbox;
   #report: (error: string) => void;
+  #flush: () => Promise<void>;
 
-  constructor(out: Outbox, report: (error: string) => void) {
+  /** `flush` resolves once the server has processed everything sent (a PING's PONG). */
+  constructor(out: Outbox, report: (error: string) => void, flush: () => Promise<void>) {
     this.#out = out;
     this.#report = report;
+    this.#flush = flush;
   }
 
   #line(s: Sub): string {
@@ -189,20 +194,49 @@ export class Subs {
     handler: (m: Message) => void | Promise<void>,
   ): Subscription {
     if (!subject || /\s/.test(subject)) throw new TypeError(`Cannot subscribe to "${subject}"`);
-    const sub: Sub = { sid: this.#next++, subject, queue, handler, running: 0, idle: undefined };
+    const sub: Sub = {
+      sid: this.#next++,
+      subject,
+      queue,
+      handler,
+      running: 0,
+      idle: undefined,
+      draining: false,
+    };
     this.#map.set(sub.sid, sub);
     this.#out.push(encodeLine(this.#line(sub)));
     const unsubscribe = () => {
-      if (this.#map.delete(sub.sid)) this.#out.push(encodeLine(`UNSUB ${sub.sid}`));
+      if (this.#map.delete(sub.sid) && !sub.draining) {
+        this.#out.push(encodeLine(`UNSUB ${sub.sid}`));
+      }
     };
     return {
       subject,
       unsubscribe,
-      drain: async () => {
-        unsubscribe();
-        if (sub.running > 0) await new Promise<void>((r) => (sub.idle = r));
-      },
+      drain: () => this.#drain([sub]),
     };
+  }
+
+  /**
+   * Sends the UNSUBs, keeps delivering what the server sent before it read
+   * them (until the PONG after them, at most 2 s), then waits for running handlers.
+   */
+  async #drain(subs: Sub[]): Promise<void> {
+    const live = subs.filter((s) => this.#map.has(s.sid) && !s.draining);
+    for (const s of live) {
+      s.draining = true;
+      this.#out.push(encodeLine(`UNSUB ${s.sid}`));
+    }
+    if (live.length) {
+      // A dead link not yet noticed gets 2 s: what it still holds is lost either way.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.#flush(), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
+    }
+    for (const s of live) this.#map.delete(s.sid);
+    await Promise.all(
+      subs.filter((s) => s.running > 0).map((s) => new Promise<void>((r) => (s.idle = r))),
+    );
   }
 
   deliver(sid: number, m: Message): void {
@@ -226,19 +260,14 @@ export class Subs {
 
   /** Sends every subscription again, ahead of anything queued (after a reconnect). */
   resubscribe(): void {
-    const lines = [...this.#map.values()].map((s) => this.#line(s) + "\r\n").join("");
+    const lines = [...this.#map.values()].filter((s) => !s.draining)
+      .map((s) => this.#line(s) + "\r\n").join("");
     if (lines) this.#out.unshift(encoder.encode(lines));
   }
 
-  async drainAll(): Promise<void> {
-    const subs = [...this.#map.values()];
-    for (const s of subs) {
-      this.#map.delete(s.sid);
-      this.#out.push(encodeLine(`UNSUB ${s.sid}`));
-    }
-    await Promise.all(
-      subs.filter((s) => s.running > 0).map((s) => new Promise<void>((r) => (s.idle = r))),
-    );
+  /** Drains every subscription (see `drain` of one). */
+  drainAll(): Promise<void> {
+    return this.#drain([...this.#map.values()]);
   }
 }
 

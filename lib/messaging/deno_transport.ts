@@ -51,7 +51,11 @@ class DenoTransport implements Transport {
     this.#url = url;
     this.#o = options;
     this.#out = new Outbox((bytes) => this.#write(bytes));
-    this.#subs = new Subs(this.#out, (e) => this.#emit({ type: "error", error: e }));
+    this.#subs = new Subs(
+      this.#out,
+      (e) => this.#emit({ type: "error", error: e }),
+      () => this.flush(),
+    );
     this.#requests = new Requests(this);
   }
 

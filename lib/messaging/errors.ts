@@ -118,20 +118,27 @@ export class RemoteError extends MessagingError {
   override readonly code: string = "ERR_MESSAGING_REMOTE";
   /** Name of the remote error class (`ProjectOverLimit`). */
   readonly excType: string;
-  /** Its message, or "" when the server withheld it. */
+  /** Its message ("" when the server sent none). */
   readonly value: string;
   /** Its `code`, when it had one. */
   readonly remoteCode: string | undefined;
-  constructor(excType: string, value: string, remoteCode?: string) {
-    super(
-      value
-        ? `Remote error: ${excType}: ${value}`
-        : `Remote error: ${excType} (message withheld by the server: not an expected error)`,
-    );
+  /** The module its class declares, when it does. */
+  readonly module: string | undefined;
+  /** The server's stack trace, when the server sends them (`sendTraceback`). */
+  readonly traceback: string | undefined;
+  constructor(
+    excType: string,
+    value: string,
+    remoteCode?: string,
+    options: { module?: string; traceback?: string } = {},
+  ) {
+    super(value ? `Remote error: ${excType}: ${value}` : `Remote error: ${excType}`);
     this.name = "RemoteError";
     this.excType = excType;
     this.value = value;
     this.remoteCode = remoteCode;
+    this.module = options.module;
+    this.traceback = options.traceback;
   }
 }
 

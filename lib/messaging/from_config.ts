@@ -12,6 +12,8 @@
 import type { ConfigOpts } from "../config/mod.ts";
 import { MessagingError } from "./errors.ts";
 import { type ConnectOptions, connectTransport } from "./connect_transport.ts";
+import type { NotificationListenerOptions } from "./notification_listener.ts";
+import type { NotificationStreamLimits } from "./notification_streams.ts";
 import type { NotifierOptions } from "./notifier.ts";
 import { NATS_OPTS, NOTIFICATION_OPTS, RPC_OPTS } from "./options.ts";
 import type { RPCClientInit } from "./rpc_client.ts";
@@ -82,6 +84,30 @@ export function getNotificationTransport(
   );
 }
 
+/**
+ * The notification stream's limits from `[oslo_messaging_nats]`
+ * `notification_max_age` (seconds → ms), `notification_max_msgs` and `notification_max_bytes`.
+ *
+ * @example One day by default
+ * ```ts
+ * import { ConfigOpts } from "../config/mod.ts";
+ * import { notificationStreamLimits, registerMessagingOptions } from "./from_config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const conf = registerMessagingOptions(new ConfigOpts());
+ * await conf.load({ texts: [], env: false });
+ * assert.deepEqual(notificationStreamLimits(conf), { maxAge: 86_400_000, maxMsgs: -1, maxBytes: -1 });
+ * ```
+ */
+export function notificationStreamLimits(conf: ConfigOpts): Required<NotificationStreamLimits> {
+  const nats = conf.group(NATS_OPTS);
+  return {
+    maxAge: nats.notification_max_age * 1000,
+    maxMsgs: nats.notification_max_msgs,
+    maxBytes: nats.notification_max_bytes,
+  };
+}
+
 /** Notifier options from `[oslo_messaging_notifications]` and `[oslo_messaging_nats]`. */
 export function notifierOptions(conf: ConfigOpts, publisherId?: string): NotifierOptions {
   const n = conf.group(NOTIFICATION_OPTS);
@@ -93,8 +119,24 @@ export function notifierOptions(conf: ConfigOpts, publisherId?: string): Notifie
     exchange: conf.group(RPC_OPTS).control_exchange,
     site: nats.site,
     stream: nats.notification_stream,
+    ...notificationStreamLimits(conf),
     ...(nats.notification_ttl ? { ttl: nats.notification_ttl * 1000 } : {}),
     ...(publisherId ? { publisherId } : {}),
+  };
+}
+
+/**
+ * Listener options from `[oslo_messaging_nats]` (site, stream, `source_sites`,
+ * stream limits) and `[DEFAULT] control_exchange`; add `pool` and the rest.
+ */
+export function listenerOptions(conf: ConfigOpts): NotificationListenerOptions {
+  const nats = conf.group(NATS_OPTS);
+  return {
+    exchange: conf.group(RPC_OPTS).control_exchange,
+    site: nats.site,
+    stream: nats.notification_stream,
+    ...(nats.source_sites.length ? { sourceSites: nats.source_sites } : {}),
+    ...notificationStreamLimits(conf),
   };
 }
 

@@ -32,8 +32,12 @@ export interface StreamConfig {
   subjects?: string[];
   /** Other streams copied into this one. */
   sources?: StreamSource[];
-  /** Milliseconds a message is kept (0: forever). */
+  /** Milliseconds a message is kept (0: no age limit). */
   maxAge?: number;
+  /** Most messages kept, the oldest dropped first (-1, the default: no limit). */
+  maxMsgs?: number;
+  /** Most bytes kept, the oldest messages dropped first (-1, the default: no limit). */
+  maxBytes?: number;
   /** Milliseconds in which a repeated `Nats-Msg-Id` is dropped (default 2 minutes). */
   duplicateWindow?: number;
   /** `file` (default) or `memory`. */
@@ -64,6 +68,35 @@ export interface ConsumerConfig {
   deliverNew?: boolean;
   /** Start at this stream sequence (wins over `deliverNew`). */
   startSeq?: number;
+}
+
+/** The parts of a consumer's info that say where it stands. */
+export interface ConsumerState {
+  delivered?: { stream_seq?: number };
+  ack_floor?: { stream_seq?: number };
+  num_ack_pending?: number;
+}
+
+/**
+ * The stream sequence a consumer replacing this one starts at: just past its
+ * acknowledgements, so what it delivered but did not get acked comes again and
+ * nothing is skipped; just past what it delivered when nothing is pending (a
+ * consumer that never acked anything then does not start over from the
+ * stream's first message).
+ *
+ * @example
+ * ```ts
+ * import { resumeSeq } from "./jetstream.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(resumeSeq({ delivered: { stream_seq: 9 }, ack_floor: { stream_seq: 7 }, num_ack_pending: 2 }), 8);
+ * assert.equal(resumeSeq({ delivered: { stream_seq: 3 }, ack_floor: { stream_seq: 0 }, num_ack_pending: 0 }), 4);
+ * ```
+ */
+export function resumeSeq(info: ConsumerState): number {
+  const acked = info.ack_floor?.stream_seq ?? 0;
+  const delivered = info.delivered?.stream_seq ?? 0;
+  return ((info.num_ack_pending ?? 0) > 0 ? acked : Math.max(acked, delivered)) + 1;
 }
 
 interface ApiReply {
@@ -135,6 +168,8 @@ export class JetStream {
       discard: "old",
       num_replicas: 1,
       max_age: (config.maxAge ?? 0) * NS_PER_MS,
+      max_msgs: config.maxMsgs ?? -1,
+      max_bytes: config.maxBytes ?? -1,
       duplicate_window: (config.duplicateWindow ?? 120_000) * NS_PER_MS,
       ...(config.sources?.length
         ? {
@@ -223,15 +258,12 @@ export class JetStream {
    */
   async ensureDurable(stream: string, config: ConsumerConfig): Promise<void> {
     const info = await this.consumerInfo(stream, config.name) as
-      | { config: { filter_subject?: string }; ack_floor?: { stream_seq?: number } }
+      | ConsumerState & { config: { filter_subject?: string } }
       | undefined;
     if (!info) return await this.ensureConsumer(stream, config);
     if ((info.config.filter_subject ?? "") === (config.filterSubject ?? "")) return;
     await this.api(`CONSUMER.DELETE.${stream}.${config.name}`);
-    await this.ensureConsumer(stream, {
-      ...config,
-      startSeq: (info.ack_floor?.stream_seq ?? 0) + 1,
-    });
+    await this.ensureConsumer(stream, { ...config, startSeq: resumeSeq(info) });
   }
 
   /** Consumer info, or undefined when it does not exist. */

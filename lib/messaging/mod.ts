@@ -119,7 +119,7 @@ export { RPCServer } from "./rpc_server.ts";
 export type { RPCServerOptions, RPCServerStats } from "./rpc_server.ts";
 export { expose } from "./rpc_dispatcher.ts";
 export type { AccessPolicy, Endpoint } from "./rpc_dispatcher.ts";
-export type { ErrorClass, Failure } from "./remote_error.ts";
+export type { AllowedErrors, ErrorClass, Failure } from "./remote_error.ts";
 export { defaultLogger } from "./logger.ts";
 export type { Logger, LogLevel } from "./logger.ts";
 export type { MessagingStats } from "./stats.ts";
@@ -147,12 +147,22 @@ export type {
 export { NotificationFilter } from "./notification_filter.ts";
 export type { NotificationFilterRules } from "./notification_filter.ts";
 export type { NotificationMessage } from "./notification_message.ts";
-export { DEFAULT_NOTIFICATION_STREAM, ensureNotificationStream } from "./notification_streams.ts";
-export type { NotificationStreamOptions } from "./notification_streams.ts";
+export {
+  DEFAULT_NOTIFICATION_MAX_AGE,
+  DEFAULT_NOTIFICATION_STREAM,
+  ensureNotificationStream,
+  pickStreamLimits,
+} from "./notification_streams.ts";
+export type {
+  NotificationStreamLimits,
+  NotificationStreamOptions,
+} from "./notification_streams.ts";
 export { MESSAGING_GROUPS, NATS_OPTS, NOTIFICATION_OPTS, RPC_OPTS } from "./options.ts";
 export {
   getNotificationTransport,
   getRpcTransport,
+  listenerOptions,
+  notificationStreamLimits,
   notifierOptions,
   registerMessagingOptions,
   rpcClientInit,

@@ -7,9 +7,13 @@
  *
  * Each (target, priority, pool) is a durable JetStream consumer: listeners of
  * the same pool share its messages, every pool (and the default, pool-less
- * group) gets each message. New consumers start with new messages, as a newly
- * declared queue does; a consumer that exists resumes where it stopped, so
- * nothing stored meanwhile is lost. A message is never given twice to the same
+ * group) gets each message. The default group's consumer, when first made,
+ * delivers everything the stream still holds (bounded by the stream's limits,
+ * 24 h by default), as oslo's notifier declares the default queue itself so
+ * that it holds what was sent before any listener; a pool's queue is its
+ * listeners', so a new pool starts with new messages. A consumer that exists
+ * resumes where it stopped, so nothing stored meanwhile is lost. The default
+ * group's consumer has a name no pool can take. A message is never given twice to the same
  * endpoint by one listener, even when JetStream redelivers it (a lost ack, a
  * requeue by a later endpoint); an expired one (`Oslo-Expires-At`) is dropped
  * and counted, never delivered.
@@ -24,6 +28,8 @@ import {
   DEFAULT_NOTIFICATION_STREAM,
   ensureNotificationStream,
   listenSite,
+  type NotificationStreamLimits,
+  pickStreamLimits,
   SourcesPendingError,
 } from "./notification_streams.ts";
 import { PRIORITIES, type Priority } from "./notifier.ts";
@@ -33,7 +39,7 @@ import { type MessagingStats, newStats, withTransport } from "./stats.ts";
 import { notificationFilter } from "./subjects.ts";
 import { Target, type TargetFields } from "./target.ts";
 import type { Transport } from "./transport.ts";
-import { consumerName, SeenSet } from "./listener_support.ts";
+import { consumerName, defaultGroupStart, SeenSet } from "./listener_support.ts";
 
 /** What an endpoint method returns. */
 export const NotificationResult = { HANDLED: "handled", REQUEUE: "requeue" } as const;
@@ -60,9 +66,9 @@ export type NotificationEndpoint = { [P in Priority]?: NotificationHandler } & {
   filterRule?: NotificationFilter;
 };
 
-/** Options of a {@linkcode NotificationListener}. */
-export interface NotificationListenerOptions {
-  /** Pool name: listeners of one pool share messages; each pool gets them all. */
+/** Options of a {@linkcode NotificationListener}; the limits apply to the stream it creates or updates. */
+export interface NotificationListenerOptions extends NotificationStreamLimits {
+  /** Pool name: listeners of one pool share messages; each pool gets them all (not ""). */
   pool?: string;
   /** Deliver a message again when an endpoint asks (default false: it is acked anyway). */
   allowRequeue?: boolean;
@@ -141,6 +147,13 @@ export class NotificationListener implements AsyncDisposable {
         throw new TypeError(`Cannot listen on ${t}: a notification target needs a topic`);
       }
     }
+    if (options.pool !== undefined && (typeof options.pool !== "string" || options.pool === "")) {
+      throw new TypeError(
+        `Cannot listen in pool ${
+          JSON.stringify(options.pool)
+        }: name the pool, or leave pool out for the default group`,
+      );
+    }
     this.endpoints = endpoints;
     this.#t = transport;
     this.#o = options;
@@ -175,6 +188,7 @@ export class NotificationListener implements AsyncDisposable {
         site,
         stream,
         ...(this.#o.sourceSites ? { sourceDomains: this.#o.sourceSites } : {}),
+        ...pickStreamLimits(this.#o),
       });
     } catch (e) {
       if (!(e instanceof SourcesPendingError)) throw e;
@@ -207,12 +221,18 @@ export class NotificationListener implements AsyncDisposable {
       const exchange = target.exchange ?? this.#o.exchange ?? "openstack";
       for (const priority of this.priorities) {
         const topic = target.topic as string;
-        const name = consumerName(this.#o.pool ?? "default", exchange, topic, priority);
+        const pool = this.#o.pool;
+        const name = consumerName(pool ?? null, exchange, topic, priority);
+        // The default group delivers what the stream holds; a new pool starts from now.
+        const start = pool === undefined
+          ? await defaultGroupStart(this.#js, stream, name, { exchange, topic, priority })
+          : undefined;
         await this.#js.ensureDurable(stream, {
           name,
           filterSubject: notificationFilter(exchange, topic, priority, from),
           ackWait: this.#o.ackWait ?? 30_000,
-          deliverNew: true,
+          deliverNew: pool !== undefined,
+          ...(start ? { startSeq: start } : {}),
         });
         this.#loops.push(
           pullConsumer(this.#js, { stream, consumer: name }, (m) => this.#handle(m), {

@@ -20,6 +20,7 @@ import { type NotificationMessage, pythonUtcNow, sanitizeContext } from "./notif
 import { type Context, NoOpSerializer, type Serializer } from "./serializer.ts";
 import { type MessagingStats, newStats, withTransport } from "./stats.ts";
 import type { Transport } from "./transport.ts";
+import type { NotificationStreamLimits } from "./notification_streams.ts";
 
 /** Key under which prepared copies receive their parent's core. */
 const SHARED = Symbol("shared");
@@ -37,8 +38,8 @@ export const PRIORITIES = [
 /** One of {@linkcode PRIORITIES}. */
 export type Priority = typeof PRIORITIES[number];
 
-/** Options of a {@linkcode Notifier}. */
-export interface NotifierOptions {
+/** Options of a {@linkcode Notifier}; the limits apply to the site's stream it creates or updates. */
+export interface NotifierOptions extends NotificationStreamLimits {
   /** `publisher_id` of every message (`compute.host1`). */
   publisherId?: string;
   /** Drivers by name (`messaging`, `messagingv2`, `log`, `noop`) or object (default `["messaging"]`). */

@@ -6,7 +6,11 @@
  */
 import { JetStreamApiError, MessagingTimeout } from "./errors.ts";
 import { EXPIRES_HEADER, maskSecrets, type NotificationMessage } from "./notification_message.ts";
-import { DEFAULT_NOTIFICATION_STREAM, ensureNotificationStream } from "./notification_streams.ts";
+import {
+  DEFAULT_NOTIFICATION_STREAM,
+  ensureNotificationStream,
+  pickStreamLimits,
+} from "./notification_streams.ts";
 import type { NotifierCore } from "./notifier.ts";
 import type { Context } from "./serializer.ts";
 import { notificationSubject } from "./subjects.ts";
@@ -54,6 +58,7 @@ export const messagingDriver: NotificationDriver = {
             core.streamReady ??= ensureNotificationStream(js, {
               site,
               stream: o.stream ?? DEFAULT_NOTIFICATION_STREAM,
+              ...pickStreamLimits(o),
             });
             await core.streamReady.catch((e) => {
               core.streamReady = undefined; // try again next time

@@ -75,16 +75,28 @@ export const NATS_OPTS = optGroup("oslo_messaging_nats", [
   listOpt("source_sites", {
     default: [],
     help:
-      "Leaf sites (JetStream domains) whose notification streams this site's stream sources; set at the hub.",
+      "Leaf sites (JetStream domains) whose notification streams this site's stream sources, so its listeners get their notifications; set at the hub (control also sources each site that registers).",
   }),
   strOpt("notification_stream", {
     default: "OSLO_NOTIFICATIONS",
     help: "Name of the JetStream stream holding notifications (the same at every site).",
   }),
   intOpt("notification_max_age", {
-    default: 0,
+    default: 86400,
     min: 0,
-    help: "Seconds a stored notification is kept; 0 keeps them until the stream's limits.",
+    help:
+      "Seconds a site's notification stream keeps a notification (default one day); 0: no age limit, only notification_max_msgs and notification_max_bytes.",
+  }),
+  intOpt("notification_max_msgs", {
+    default: -1,
+    min: -1,
+    help: "Most notifications a site's stream keeps, the oldest dropped first; -1: no limit.",
+  }),
+  intOpt("notification_max_bytes", {
+    default: -1,
+    min: -1,
+    help:
+      "Most bytes a site's notification stream keeps, the oldest dropped first; -1: no limit (JetStream reserves this much storage when set).",
   }),
   intOpt("notification_ttl", {
     default: 0,

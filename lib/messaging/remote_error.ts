@@ -1,11 +1,19 @@
 /**
- * Errors crossing the wire. The server sends the error's class name and `code`
- * always, and its message and simple fields only for expected errors (oslo's
- * `expected_exceptions`; lib/messaging's own errors are always expected), so an
- * unexpected error's text, which may hold secrets, stays in the server's log.
- * The caller rebuilds dispatcher errors as their own types, errors whose class
- * is in its `allowedRemoteErrors` (oslo's `allowed_remote_exmods`) as instances
- * of that class, and anything else as a {@linkcode RemoteError}.
+ * Errors crossing the wire, as oslo.messaging sends them: the server always
+ * sends the error's class name, its module (when the class declares one), its
+ * message, `code` and simple own fields; a stack trace only when the server
+ * opts in (`sendTraceback`). The caller decides what to rebuild: dispatcher
+ * errors as their own types, an error whose class is in its
+ * `allowedRemoteErrors` (oslo's `allowed_remote_exmods`) as an instance of that
+ * class, anything else as a {@linkcode RemoteError} carrying the name and
+ * message. `expectedErrors` (oslo's `expected_exceptions`) only decide how the
+ * server logs (debug, not error with the stack).
+ *
+ * JavaScript classes have no module: a class names one with
+ * `static readonly module = "nova.exception"` (or an instance `module` field),
+ * and allow-list entries are keyed `module.Name`, so same-named classes of
+ * different modules do not collide; a class without one is keyed by `Name`
+ * and matches that name from any module.
  *
  * @module
  */
@@ -20,22 +28,37 @@ import {
 // deno-lint-ignore no-explicit-any
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
+/** An allow-list: classes (keyed by their `module.Name`, else `Name`) or keys → classes. */
+export type AllowedErrors = Iterable<ErrorClass> | Readonly<Record<string, ErrorClass>>;
+
 /** An error on the wire. */
 export interface Failure {
   /** Class name. */
   class: string;
+  /** Module the class declares (`static module`), when it does. */
+  module?: string;
   /** Stable code, when the error has one. */
   code?: string;
-  /** Message, "" when withheld. */
+  /** Message. */
   message: string;
-  /** Simple own fields (strings, numbers, booleans), for expected errors. */
+  /** Simple own fields (strings, numbers, booleans, null). */
   data?: Record<string, string | number | boolean | null>;
+  /** The server's stack trace, only when it opted in. */
+  tb?: string;
 }
 
-const SKIP = new Set(["message", "stack", "name", "cause", "code"]);
+const SKIP = new Set(["message", "stack", "name", "cause", "code", "module"]);
 
 function className(e: Error): string {
   return e.name && e.name !== "Error" ? e.name : (e.constructor?.name ?? "Error");
+}
+
+/** The module an error or class declares (`module` field or static), if any. */
+function moduleOf(x: object): string | undefined {
+  const own = (x as { module?: unknown }).module;
+  if (typeof own === "string" && own) return own;
+  const ctor = typeof x === "function" ? undefined : (x.constructor as { module?: unknown });
+  return typeof ctor?.module === "string" && ctor.module ? ctor.module : undefined;
 }
 
 /** Whether `e` matches an entry of an expected-errors list (a class or a class name). */
@@ -44,25 +67,26 @@ export function isExpected(e: Error, expected: readonly (ErrorClass | string)[])
   return expected.some((x) => typeof x === "string" ? x === className(e) : e instanceof x);
 }
 
-/** The wire form of an error thrown by an endpoint. */
-export function toFailure(e: unknown, expected: boolean): Failure {
+/** The wire form of an error thrown by an endpoint; the stack only with `traceback`. */
+export function toFailure(e: unknown, options: { traceback?: boolean } = {}): Failure {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
+  const module = moduleOf(err);
   const failure: Failure = {
     class: className(err),
-    message: expected ? err.message : "",
+    ...(module ? { module } : {}),
+    message: err.message,
     ...(typeof code === "string" ? { code } : {}),
   };
-  if (expected) {
-    const data: Record<string, string | number | boolean | null> = {};
-    for (const [k, v] of Object.entries(err)) {
-      if (SKIP.has(k)) continue;
-      if (v === null || ["string", "number", "boolean"].includes(typeof v)) {
-        data[k] = v as string | number | boolean | null;
-      }
+  const data: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(err)) {
+    if (SKIP.has(k)) continue;
+    if (v === null || ["string", "number", "boolean"].includes(typeof v)) {
+      data[k] = v as string | number | boolean | null;
     }
-    if (Object.keys(data).length) failure.data = data;
   }
+  if (Object.keys(data).length) failure.data = data;
+  if (options.traceback && err.stack) failure.tb = err.stack;
   return failure;
 }
 
@@ -76,14 +100,20 @@ export function fromFailure(f: Failure, allowed: ReadonlyMap<string, ErrorClass>
       ...(typeof data.method === "string" ? [data.method] : []),
     );
   }
-  const cls = allowed.get(f.class);
-  if (!cls) return new RemoteError(f.class, f.message, f.code);
+  const cls = (f.module ? allowed.get(`${f.module}.${f.class}`) : undefined) ??
+    allowed.get(f.class);
+  if (!cls) {
+    return new RemoteError(f.class, f.message ?? "", f.code, {
+      ...(f.module ? { module: f.module } : {}),
+      ...(f.tb ? { traceback: f.tb } : {}),
+    });
+  }
   const err = Object.create(cls.prototype) as Error;
   const props: PropertyDescriptorMap = {
     name: { value: f.class, writable: true, configurable: true },
-    message: { value: f.message, writable: true, configurable: true },
+    message: { value: f.message ?? "", writable: true, configurable: true },
     stack: {
-      value: `${f.class}: ${f.message}\n    at (remote)`,
+      value: `${f.class}: ${f.message ?? ""}\n    at (remote)` + (f.tb ? `\n${f.tb}` : ""),
       writable: true,
       configurable: true,
     },
@@ -95,9 +125,44 @@ export function fromFailure(f: Failure, allowed: ReadonlyMap<string, ErrorClass>
   return err;
 }
 
-/** A name → class map from an allow-list of classes. */
-export function allowList(classes: Iterable<ErrorClass> = []): Map<string, ErrorClass> {
+/**
+ * A key → class map from an allow-list; throws `TypeError` when two classes
+ * would share a key (same name, no module to tell them apart).
+ *
+ * @example Same-named classes of two modules
+ * ```ts
+ * import { allowList } from "./remote_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * class NovaQuota extends Error { static readonly module = "nova.exception"; }
+ * class CinderQuota extends Error { static readonly module = "cinder.exception"; }
+ * Object.defineProperty(NovaQuota, "name", { value: "QuotaExceeded" });
+ * Object.defineProperty(CinderQuota, "name", { value: "QuotaExceeded" });
+ * assert.deepEqual([...allowList([NovaQuota, CinderQuota]).keys()], [
+ *   "nova.exception.QuotaExceeded",
+ *   "cinder.exception.QuotaExceeded",
+ * ]);
+ * assert.deepEqual([...allowList({ "QuotaExceeded": NovaQuota }).keys()], ["QuotaExceeded"]);
+ * ```
+ */
+export function allowList(classes: AllowedErrors = []): Map<string, ErrorClass> {
   const map = new Map<string, ErrorClass>();
-  for (const c of classes) map.set(c.name, c);
+  const add = (key: string, c: ErrorClass) => {
+    const other = map.get(key);
+    if (other && other !== c) {
+      throw new TypeError(
+        `Cannot allow two remote error classes as "${key}": give them a module (static module = "...") or key them { "module.${key}": Class }`,
+      );
+    }
+    map.set(key, c);
+  };
+  if (Symbol.iterator in classes) {
+    for (const c of classes as Iterable<ErrorClass>) {
+      const module = moduleOf(c);
+      add(module ? `${module}.${c.name}` : c.name, c);
+    }
+  } else {
+    for (const [key, c] of Object.entries(classes)) add(key, c);
+  }
   return map;
 }

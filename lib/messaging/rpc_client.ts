@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidTargetError, MessagingError, RPCVersionCapError } from "./errors.ts";
-import { allowList, type ErrorClass } from "./remote_error.ts";
+import { type AllowedErrors, allowList } from "./remote_error.ts";
 import { ReplyWaiter } from "./reply_waiter.ts";
 import { rpcSubject } from "./subjects.ts";
 import { type Context, NoOpSerializer, type Serializer } from "./serializer.ts";
@@ -24,7 +24,9 @@ export interface RPCClientOptions {
   /**
    * Milliseconds without a heartbeat after which a call fails with
    * `HeartbeatTimeoutError` (opt-in; the server then heartbeats every half of it).
-   * The overall `timeout` still applies.
+   * The overall `timeout` still applies. Heartbeats start when the call runs:
+   * one waiting in a busy server's executor queue gets none, so keep this above
+   * the longest queueing expected.
    */
   callMonitorTimeout?: number | undefined;
   /** Highest version this client may send (`RPCVersionCapError` above it). */
@@ -39,8 +41,13 @@ export interface RPCClientInit extends RPCClientOptions {
   serializer?: Serializer;
   /** Exchange for targets without one (oslo's `control_exchange`, default "openstack"). */
   exchange?: string;
-  /** Error classes rebuilt as themselves when an endpoint throws them (oslo's `allowed_remote_exmods`). */
-  allowedRemoteErrors?: Iterable<ErrorClass>;
+  /**
+   * Error classes rebuilt as themselves when an endpoint throws them (oslo's
+   * `allowed_remote_exmods`): classes, keyed by their `static module` and name
+   * (`nova.exception.QuotaExceeded`) or by name alone when they declare no
+   * module, or an object of such keys → classes.
+   */
+  allowedRemoteErrors?: AllowedErrors;
 }
 
 /** Counters of a client (shared by its prepared copies). */
@@ -90,6 +97,8 @@ export class RPCClient {
   readonly target: Target;
   readonly options: Readonly<RPCClientOptions>;
   #core: Core;
+  /** False for prepared copies: the reply inbox belongs to the original. */
+  #owner = true;
 
   constructor(transport: Transport, target: Target | TargetFields, init: RPCClientInit = {}) {
     this.target = target instanceof Target ? target : new Target(target);
@@ -103,6 +112,7 @@ export class RPCClient {
     const shared = (init as { [SHARED]?: Core })[SHARED];
     if (shared) {
       this.#core = shared;
+      this.#owner = false;
       return;
     }
     const counters: Counters = {
@@ -227,8 +237,12 @@ export class RPCClient {
     return withTransport({ ...this.#core.counters }, this.#core.transport);
   }
 
-  /** Stops listening for replies; pending calls fail. */
+  /**
+   * Stops listening for replies; pending calls fail, those of prepared copies
+   * too. Only the original closes: a prepared copy shares its reply inbox, so
+   * its `close()` does nothing (close the client it was prepared from).
+   */
   close(): void {
-    this.#core.waiter.close();
+    if (this.#owner) this.#core.waiter.close();
   }
 }

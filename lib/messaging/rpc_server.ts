@@ -1,9 +1,16 @@
 /**
  * The RPC server, after oslo.messaging's `RPCServer`: listens on its target's
- * topic (as one of a queue group), on `topic.server.<name>` and on the topic's
- * fanout subject; runs calls on a concurrent executor; heartbeats long calls
+ * topic and on `topic.server.<name>` (each as one of a queue group, so servers
+ * sharing a name share its calls, as oslo's share one queue per server name:
+ * a directed call runs once) and on the topic's fanout subject (every server); runs calls on a concurrent executor; heartbeats long calls
  * whose caller asked for it; drops messages whose TTL passed before they could
- * run; `stop()` stops taking messages and `wait()` waits for those taken.
+ * run; `stop()` stops taking messages (draining what the NATS server already
+ * sent) and `wait()` waits for those taken.
+ *
+ * A call waits in the executor's queue when `executorPoolSize` calls already
+ * run; heartbeats start only once it runs, so a caller whose
+ * `callMonitorTimeout` is shorter than that wait fails with
+ * `HeartbeatTimeoutError` although the server is alive.
  *
  * Delivery is at most once, as oslo's (which acknowledges before dispatching):
  * a call taken by a server that dies is not sent again; its caller times out.
@@ -34,8 +41,10 @@ export interface RPCServerOptions {
   exchange?: string;
   /** Adds `oslo_rpc_server_ping` answering "pong" (oslo's `rpc_ping_enabled`). */
   pingEnabled?: boolean;
-  /** Errors the endpoints raise on purpose: sent with their message, logged at debug only. */
+  /** Errors the endpoints raise on purpose: logged at debug only, not as errors with their stack. */
   expectedErrors?: readonly (ErrorClass | string)[];
+  /** Send an endpoint error's stack trace to the caller (default false: name and message only). */
+  sendTraceback?: boolean;
   /** Shortest heartbeat interval in ms (default 100); a caller asking for less gets none. */
   minHeartbeatInterval?: number;
   /** Where to log (default: warnings and errors to stderr). */
@@ -130,23 +139,32 @@ export class RPCServer implements AsyncDisposable {
     const topic = t.topic as string;
     const on = (m: Message) => this.#receive(m);
     const queue = rpcSubject(exchange, topic);
+    const direct = rpcSubject(exchange, topic, { server: t.server });
     this.#subs = [
       this.#t.subscribe(queue, on, { queue }),
-      this.#t.subscribe(rpcSubject(exchange, topic, { server: t.server }), on),
+      this.#t.subscribe(direct, on, { queue: direct }),
       this.#t.subscribe(rpcSubject(exchange, topic, { fanout: true }), on),
     ];
     this.#state = "running";
     await this.#t.flush();
   }
 
-  /** Stops taking messages; those already taken still run (see {@linkcode wait}). */
-  stop(): Promise<void> {
-    if (this.#state !== "running") return Promise.resolve();
-    for (const s of this.#subs) s.unsubscribe();
-    this.#subs = [];
+  /**
+   * Stops taking messages: drains the subscriptions, so every message the NATS
+   * server sent before it learnt of the stop is still taken (and runs, see
+   * {@linkcode wait}) rather than dropped, and nothing new comes after. Resolves
+   * once the subscriptions are gone.
+   */
+  async stop(): Promise<void> {
+    if (this.#state !== "running") return;
     this.#state = "stopped";
-    this.#markStopped();
-    return Promise.resolve();
+    const subs = this.#subs.splice(0);
+    const markStopped = this.#markStopped; // a start() meanwhile makes a new one
+    try {
+      await Promise.all(subs.map((s) => s.drain()));
+    } finally {
+      markStopped();
+    }
   }
 
   /** Resolves once stopped and every message taken has been handled. */
@@ -190,7 +208,7 @@ export class RPCServer implements AsyncDisposable {
     } catch (e) {
       this.#c.malformed++;
       this.#log("warning", `RPC server ${this.target}: ${(e as Error).message}`);
-      this.#reply(m, { failure: toFailure(e, true) });
+      this.#reply(m, { failure: toFailure(e) });
       return;
     }
     if (req.expires !== undefined && Date.now() > req.expires) {
@@ -221,7 +239,12 @@ export class RPCServer implements AsyncDisposable {
       clearInterval(beat);
       this.#c.failed++;
       const expected = e instanceof Error && isExpected(e, this.#o.expectedErrors ?? []);
-      if (!expected) {
+      if (expected) {
+        this.#log(
+          "debug",
+          `RPC method "${req.method}" on ${this.target} raised ${(e as Error).name}`,
+        );
+      } else {
         this.#log(
           "error",
           `RPC method "${req.method}" on ${this.target} failed: ${
@@ -229,7 +252,7 @@ export class RPCServer implements AsyncDisposable {
           }`,
         );
       }
-      this.#reply(m, { failure: toFailure(e, expected) });
+      this.#reply(m, { failure: toFailure(e, { traceback: this.#o.sendTraceback === true }) });
     } finally {
       this.#c.handled++;
     }

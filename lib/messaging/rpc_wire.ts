@@ -9,7 +9,8 @@
  * `expires` (epoch ms) is the message's TTL: a call's timeout, a cast's `ttl`;
  * a server drops a message it receives later, unexecuted. `monitor` is the
  * caller's `callMonitorTimeout` (ms): the server then sends heartbeats. A reply
- * is `{ "result": ... }` or `{ "failure": { "class", "code", "message", "data" } }`;
+ * is `{ "result": ... }` or `{ "failure": { "class", "module", "code", "message", "data", "tb" } }`
+ * (`tb`, the stack, only from a server with `sendTraceback`);
  * a heartbeat is an empty message. `oslo.version` is the envelope version, as
  * oslo.messaging's: a different major version is refused.
  *

@@ -3,11 +3,11 @@
  *
  * RPC (`exchange` defaults to "openstack"; every name is one escaped token):
  *
- * | target                 | subject                                   | subscribed as            |
- * |------------------------|-------------------------------------------|--------------------------|
- * | topic                  | `oslo.rpc.<exchange>.<topic>`             | queue group (one server) |
- * | topic + server         | `oslo.rpc.<exchange>.<topic>.server.<server>` | plain (that server)  |
- * | topic + fanout         | `oslo.rpc.<exchange>.<topic>.fanout`      | plain (every server)     |
+ * | target         | subject                                       | subscribed as                         |
+ * |----------------|-----------------------------------------------|---------------------------------------|
+ * | topic          | `oslo.rpc.<exchange>.<topic>`                 | queue group (one server)              |
+ * | topic + server | `oslo.rpc.<exchange>.<topic>.server.<server>` | queue group (one server of that name) |
+ * | topic + fanout | `oslo.rpc.<exchange>.<topic>.fanout`          | plain (every server)                  |
  *
  * Replies go to the caller's own inbox, `_INBOX.<client>.<call>`: heartbeats
  * (empty messages) and then one final reply.

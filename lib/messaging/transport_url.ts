@@ -1,7 +1,10 @@
 /**
  * Transport URLs, as oslo.messaging's `transport_url`, for NATS:
- * `nats://user:pass@host:port,host2:port/` (several hosts share the credentials
- * of the first that names them; `tls://` asks for TLS).
+ * `nats://user:pass@host:port,host2:port/` (`tls://` asks for TLS). Every host
+ * uses the one set of credentials: hosts may repeat it or leave it out, but a
+ * host naming other credentials is refused (one NATS connection authenticates
+ * once, whichever server it reaches). NATS has no virtual hosts: a path
+ * (`/acct`) is refused rather than ignored.
  *
  * @module
  */
@@ -55,19 +58,37 @@ export function parseTransportUrl(text: string): TransportUrl {
       }`,
     );
   }
+  const path = m[3] as string;
+  if (path !== "") {
+    throw new TransportUrlError(
+      `Cannot use virtual host "/${path}" in transport URL "${
+        redactTransportUrl(text)
+      }": NATS has none; end the URL with "/" and select an account by its credentials`,
+    );
+  }
   const out: TransportUrl = { scheme, servers: [], query: {} };
+  let credentials: string | undefined;
   for (const part of (m[2] as string).split(",")) {
     if (part === "") continue;
     const at = part.lastIndexOf("@");
     const hostPort = at >= 0 ? part.slice(at + 1) : part;
-    if (at >= 0 && out.user === undefined && out.token === undefined) {
+    if (at >= 0) {
       const cred = part.slice(0, at);
-      const colon = cred.indexOf(":");
-      if (colon >= 0) {
-        out.user = decodeURIComponent(cred.slice(0, colon));
-        out.pass = decodeURIComponent(cred.slice(colon + 1));
-      } else {
-        out.token = decodeURIComponent(cred);
+      if (credentials === undefined) {
+        credentials = cred;
+        const colon = cred.indexOf(":");
+        if (colon >= 0) {
+          out.user = decodeURIComponent(cred.slice(0, colon));
+          out.pass = decodeURIComponent(cred.slice(colon + 1));
+        } else {
+          out.token = decodeURIComponent(cred);
+        }
+      } else if (decodeURIComponent(cred) !== decodeURIComponent(credentials)) {
+        throw new TransportUrlError(
+          `Cannot use different credentials for host "${hostPort}" in transport URL "${
+            redactTransportUrl(text)
+          }": one connection authenticates once, so every host must use the same user and password (or name none)`,
+        );
       }
     }
     if (

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { EdgeAgent } from "../../agent/agent.ts";
-import { EdgeControl } from "../../agent/control.ts";
+import { EdgeControl, edgeControlOptions } from "../../agent/control.ts";
+import { ConfigOpts } from "../../lib/config/mod.ts";
 import {
   connectTransport,
+  JetStream,
   NotificationListener,
+  registerMessagingOptions,
   RemoteError,
   RPCClient,
 } from "../../lib/messaging/mod.ts";
@@ -59,12 +62,19 @@ natsTest("EdgeAgent registers with control and answers its RPCs across the leaf 
   // No handler plugged in: a clear answer, not an error.
   const none = await control.call<Record<string, unknown>>("leaf2", "limit_cache_refresh");
   assert.equal(none.handled, false);
-  assert.match(String(none.detail), /no limit_cache_refresh handler/);
-  // A failing handler: the caller gets the error type, not its text.
+  assert.match(String(none.reason), /no limit_cache_refresh handler is plugged into this agent/);
+  // Each advertises what it handles; health_report always.
+  const methods = Object.fromEntries(control.agents().map((a) => [a.name, a.methods]));
+  assert.deepEqual(methods, {
+    leaf1: ["health_report", "config_reload", "policy_cache_refresh"],
+    leaf2: ["health_report"],
+  });
+  // A failing handler: the caller gets the error's name and message (as oslo), no stack.
   await assert.rejects(control.call("leaf1", "config_reload"), (e) => {
     assert.ok(e instanceof RemoteError);
     assert.equal(e.excType, "Error");
-    assert.doesNotMatch(e.message, /line 3/);
+    assert.equal(e.value, "bad config at line 3");
+    assert.equal(e.traceback, undefined);
     return true;
   });
   // Control checks what registers.
@@ -125,5 +135,30 @@ natsTest(
     );
     for (const a of agents) await a.stop();
     for (const t of edges) await t.close();
+  },
+);
+
+natsTest(
+  "EdgeControl with edgeControlOptions() sources source_sites at start, with the stream limits",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true, leafJetstream: true });
+    const conf = registerMessagingOptions(new ConfigOpts());
+    await conf.load({
+      texts: [{
+        name: "control.conf",
+        text: "[oslo_messaging_nats]\nsource_sites = leaf1\nnotification_max_age = 3600\n",
+      }],
+      env: false,
+    });
+    await using hub = await connectTransport(topo.hub.url);
+    await using control = new EdgeControl(hub, { ...edgeControlOptions(conf), log: quiet });
+    await control.start();
+    const info = (await new JetStream(hub).streamInfo("OSLO_NOTIFICATIONS")) as {
+      config: { max_age: number; sources?: { external?: { api: string } }[] };
+    };
+    // No agent registered: the source comes from the option alone.
+    assert.deepEqual(control.agents(), []);
+    assert.deepEqual(info.config.sources?.map((s) => s.external?.api), ["$JS.leaf1.API"]);
+    assert.equal(info.config.max_age, 3_600_000_000_000);
   },
 );

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { ConfigOpts } from "../../lib/config/mod.ts";
+import { ConfigFileValueError, ConfigOpts } from "../../lib/config/mod.ts";
 import {
+  connectTransport,
   getNotificationTransport,
   getRpcTransport,
+  JetStream,
+  listenerOptions,
   MessagingError,
   NotificationListener,
   Notifier,
@@ -14,7 +17,7 @@ import {
   rpcServerOptions,
   transportUrlFor,
 } from "../../lib/messaging/mod.ts";
-import { natsTest, startNatsServer } from "../_support/nats_server.ts";
+import { natsTest, startLeafTopology, startNatsServer } from "../_support/nats_server.ts";
 import { waitFor } from "../_support/wait.ts";
 import { memoryLog, sleep } from "./_helpers.ts";
 
@@ -109,4 +112,77 @@ Deno.test("notifierOptions() takes oslo's defaults: no driver, topic notificatio
   assert.equal(o.site, "leaf1");
   assert.equal(o.ttl, 30_000);
   assert.equal(o.exchange, "openstack");
+  assert.equal(o.maxAge, 86_400_000);
+  assert.equal(o.maxMsgs, -1);
+  assert.equal(o.maxBytes, -1);
 });
+
+Deno.test("notifierOptions() and listenerOptions() read source_sites and the stream limits", async () => {
+  const conf = await load(`[DEFAULT]
+control_exchange = nova
+
+[oslo_messaging_nats]
+source_sites = leaf1,leaf2
+notification_stream = EVENTS
+notification_max_age = 3600
+notification_max_msgs = 1000
+notification_max_bytes = 1048576
+`);
+  const limits = { maxAge: 3_600_000, maxMsgs: 1000, maxBytes: 1_048_576 };
+  assert.deepEqual(listenerOptions(conf), {
+    exchange: "nova",
+    site: "hub",
+    stream: "EVENTS",
+    sourceSites: ["leaf1", "leaf2"],
+    ...limits,
+  });
+  const n = notifierOptions(conf);
+  assert.deepEqual([n.maxAge, n.maxMsgs, n.maxBytes, n.stream], [
+    ...Object.values(limits),
+    "EVENTS",
+  ]);
+  assert.equal(listenerOptions(await load("")).sourceSites, undefined);
+  await assert.rejects(load("[oslo_messaging_nats]\nnotification_max_age = -1\n"), (e) => {
+    assert.ok(e instanceof ConfigFileValueError);
+    assert.match(e.message, /oslo_messaging_nats\/notification_max_age from svc\.conf:2/);
+    return true;
+  });
+});
+
+natsTest(
+  "listenerOptions() source_sites bring a leaf site's notifications to a hub listener",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true, leafJetstream: true });
+    const leaf = topo.leaves[0];
+    assert.ok(leaf);
+    const hubConf = await load(
+      "[oslo_messaging_nats]\nsource_sites = leaf1\nnotification_max_age = 7200\n",
+    );
+    const leafConf = await load(
+      "[oslo_messaging_nats]\nsite = leaf1\nnotification_max_age = 600\n",
+    );
+    await using hub = await connectTransport(topo.hub.url);
+    await using edge = await connectTransport(leaf.url);
+    const got: string[] = [];
+    await using listener = new NotificationListener(hub, [{ topic: "notifications" }], [{
+      info: (_c, publisher, event) => void got.push(`${publisher} ${event}`),
+    }], { ...listenerOptions(hubConf), log: memoryLog() });
+    await listener.start();
+    const notifier = new Notifier(edge, {
+      ...notifierOptions(leafConf, "agent.leaf1"),
+      driver: "messaging",
+      log: memoryLog(),
+    });
+    assert.equal(await notifier.info({}, "leaf.event", {}), true);
+    await waitFor(() => got.length === 1, { timeout: 30_000, what: "the leaf's notification" });
+    assert.deepEqual(got, ["agent.leaf1 leaf.event"]);
+    const info = async (t: typeof hub, domain?: string) =>
+      (await new JetStream(t, domain ? { domain } : {}).streamInfo("OSLO_NOTIFICATIONS")) as {
+        config: { max_age: number; sources?: { name: string; external?: { api: string } }[] };
+      };
+    const hubStream = await info(hub);
+    assert.deepEqual(hubStream.config.sources?.map((s) => s.external?.api), ["$JS.leaf1.API"]);
+    assert.equal(hubStream.config.max_age, 7_200_000_000_000);
+    assert.equal((await info(edge)).config.max_age, 600_000_000_000);
+  },
+);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   connectTransport,
+  JetStream,
   NotificationFilter,
   NotificationListener,
   type NotificationListenerOptions,
@@ -12,6 +13,7 @@ import {
 import { natsTest, startNatsServer } from "../_support/nats_server.ts";
 import { waitFor } from "../_support/wait.ts";
 import { memoryLog, sleep } from "./_helpers.ts";
+import { consumerName } from "../../lib/messaging/listener_support.ts";
 
 type Got = { priority: string; event: string; payload: unknown; meta: NotificationMetadata };
 
@@ -178,5 +180,74 @@ natsTest(
     await waitFor(() => again.stats().expired === 1, { what: "the stale one dropped" });
     assert.deepEqual(rec.got.map((g) => g.event), ["before", "while-down", "fresh"]);
     await again[Symbol.asyncDispose]();
+  },
+);
+
+natsTest(
+  "NotificationListener without a pool gets what was sent before it started; a new pool does not",
+  async () => {
+    await using nats = await startNatsServer({ jetstream: true });
+    await using t = await connectTransport(nats.url);
+    const n = new Notifier(t); // creates the stream, as oslo's notifier declares the default queue
+    for (let i = 0; i < 3; i++) assert.equal(await n.info({}, "early", { i }), true);
+    const plain = recorder(["info"]);
+    const pooled = recorder(["info"]);
+    await using _plain = await listen(t, [plain.ep]);
+    await using _pooled = await listen(t, [pooled.ep], { pool: "late" });
+    await n.info({}, "later", { i: 3 });
+    await waitFor(() => plain.got.length === 4 && pooled.got.length === 1, {
+      what: "4 deliveries to the default group, 1 to the new pool",
+    });
+    await sleep(300);
+    assert.deepEqual(plain.got.map((g) => g.event), ["early", "early", "early", "later"]);
+    assert.deepEqual(pooled.got.map((g) => g.event), ["later"]);
+  },
+);
+
+natsTest(
+  'NotificationListener pool "default" is a pool of its own, apart from the default group',
+  async () => {
+    await using nats = await startNatsServer({ jetstream: true });
+    await using t = await connectTransport(nats.url);
+    const plain = recorder(["info"]);
+    const named = recorder(["info"]);
+    await using _a = await listen(t, [plain.ep]);
+    await using _b = await listen(t, [named.ep], { pool: "default" });
+    const n = new Notifier(t);
+    for (let i = 0; i < 10; i++) await n.info({}, "e", { i });
+    await waitFor(() => plain.got.length === 10 && named.got.length === 10, {
+      what: "every message to both",
+    });
+    await sleep(200);
+    assert.equal(plain.got.length + named.got.length, 20);
+    assert.throws(() => new NotificationListener(t, [{ topic: "x" }], [], { pool: "" }), (e) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /Cannot listen in pool "": name the pool, or leave pool out/);
+      return true;
+    });
+  },
+);
+
+natsTest(
+  "NotificationListener without a pool takes over from the old shared consumer: no replay",
+  async () => {
+    await using nats = await startNatsServer({ jetstream: true });
+    await using t = await connectTransport(nats.url);
+    const n = new Notifier(t);
+    for (let i = 0; i < 3; i++) await n.info({}, "handled-before", { i });
+    // The consumer pool-less listeners shared before (named after pool "default"), up to date.
+    const js = new JetStream(t);
+    const legacy = consumerName("default", "openstack", "notifications", "info");
+    await js.ensureConsumer("OSLO_NOTIFICATIONS", {
+      name: legacy,
+      filterSubject: "oslo.notify.hub.openstack.notifications.info",
+      deliverNew: true,
+    });
+    await n.info({}, "after-upgrade", {});
+    const rec = recorder(["info"]);
+    await using _l = await listen(t, [rec.ep]);
+    await waitFor(() => rec.got.length >= 1, { what: "the new message" });
+    await sleep(300);
+    assert.deepEqual(rec.got.map((g) => g.event), ["after-upgrade"]);
   },
 );

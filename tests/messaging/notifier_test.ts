@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   connectTransport,
+  DEFAULT_NOTIFICATION_MAX_AGE,
   JetStream,
   type NotificationMessage,
   Notifier,
@@ -149,3 +150,35 @@ natsTest("Notifier with retry -1 keeps trying until JetStream is there", async (
   assert.ok(js.pid);
   await reader.stop();
 });
+
+natsTest(
+  "Notifier creates the site's stream bounded (24 h by default) and applies the limits it is given",
+  async () => {
+    await using nats = await startNatsServer({ jetstream: true });
+    await using t = await connectTransport(nats.url);
+    const js = new JetStream(t);
+    const config = async () =>
+      ((await js.streamInfo("OSLO_NOTIFICATIONS")) as {
+        config: { max_age: number; max_msgs: number; max_bytes: number };
+      }).config;
+    assert.equal(await new Notifier(t).info({}, "e", {}), true);
+    assert.equal((await config()).max_age, DEFAULT_NOTIFICATION_MAX_AGE * 1_000_000);
+    assert.equal(DEFAULT_NOTIFICATION_MAX_AGE, 86_400_000);
+    assert.equal((await config()).max_msgs, -1);
+    // A notifier without limits keeps the existing stream's.
+    const bounded = new Notifier(t, { maxAge: 3_600_000, maxMsgs: 5, maxBytes: 1_000_000 });
+    assert.equal(await bounded.info({}, "e", {}), true);
+    assert.deepEqual(await config().then((c) => [c.max_age, c.max_msgs, c.max_bytes]), [
+      3_600_000_000_000,
+      5,
+      1_000_000,
+    ]);
+    assert.equal(await new Notifier(t).info({}, "e", {}), true);
+    assert.equal((await config()).max_msgs, 5);
+    // The oldest go first.
+    for (let i = 0; i < 8; i++) await bounded.info({}, "e", { i });
+    const state = ((await js.streamInfo("OSLO_NOTIFICATIONS")) as { state: { messages: number } })
+      .state;
+    assert.equal(state.messages, 5);
+  },
+);

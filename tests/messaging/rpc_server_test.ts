@@ -11,6 +11,16 @@ import { natsTest, startNatsServer } from "../_support/nats_server.ts";
 import { waitFor } from "../_support/wait.ts";
 import { deferred, memoryLog, sleep } from "./_helpers.ts";
 
+/** An endpoint counting its runs under `name`. */
+function counter(name: string, runs: Record<string, number>) {
+  return {
+    run: () => {
+      runs[name] = (runs[name] ?? 0) + 1;
+      return name;
+    },
+  };
+}
+
 natsTest("RPCServer() needs a topic and a server name", async () => {
   await using nats = await startNatsServer();
   await using t = await connectTransport(nats.url);
@@ -55,6 +65,35 @@ natsTest("RPCServer.stop() takes no new calls; wait() lets the running ones fini
   await server.start();
   assert.equal(await client.call({}, "job"), "ok");
   await server[Symbol.asyncDispose]();
+});
+
+natsTest("RPCServer.stop() drains: calls already sent to it run; none is dropped", async () => {
+  await using nats = await startNatsServer();
+  await using t = await connectTransport(nats.url);
+  const server = new RPCServer(t, { topic: "drain", server: "s1" }, [{
+    async job(_c: unknown, a: { i: number }) {
+      await sleep(20);
+      return a.i;
+    },
+  }], { log: memoryLog() });
+  await server.start();
+  const client = new RPCClient(t, { topic: "drain" }, { timeout: 5000 });
+  // Sent, and stop() called, before any of them reaches the server and back.
+  const n = 50;
+  const calls = Array.from({ length: n }, (_, i) => client.call({}, "job", { i }));
+  await server.stop();
+  const results = await Promise.allSettled(calls);
+  const failed = results.filter((r) => r.status === "rejected");
+  assert.equal(failed.length, 0, `${failed.length} calls failed: ${String(failed[0]?.reason)}`);
+  assert.deepEqual(results.map((r) => r.status === "fulfilled" && r.value), [...Array(n).keys()]);
+  await server.wait();
+  assert.equal(server.stats().handled, n);
+  // Drained: nothing new is taken.
+  await assert.rejects(
+    client.prepare({ timeout: 300 }).call({}, "job", { i: 0 }),
+    MessagingTimeout,
+  );
+  assert.equal(server.stats().received, n);
 });
 
 natsTest("RPCServer runs calls concurrently up to executorPoolSize", async () => {
@@ -103,3 +142,38 @@ natsTest("RPCServer answers a malformed message with an error and counts it", as
   assert.equal(server.stats().malformed, 1);
   assert.ok(log.lines.some((l) => l.level === "warning"));
 });
+
+natsTest(
+  "RPCServer of one name shares directed calls: each runs once; fanout reaches both",
+  async () => {
+    await using nats = await startNatsServer();
+    await using t1 = await connectTransport(nats.url);
+    await using t2 = await connectTransport(nats.url);
+    const runs: Record<string, number> = {};
+    await using s1 = new RPCServer(t1, { topic: "dup", server: "same" }, [counter("first", runs)], {
+      log: memoryLog(),
+    });
+    await using s2 = new RPCServer(
+      t2,
+      { topic: "dup", server: "same" },
+      [counter("second", runs)],
+      {
+        log: memoryLog(),
+      },
+    );
+    await s1.start();
+    await s2.start();
+    const client = new RPCClient(t1, { topic: "dup", server: "same" }, { timeout: 5000 });
+    const n = 20;
+    for (let i = 0; i < n; i++) await client.call({}, "run");
+    await client.cast({}, "run");
+    await waitFor(() => (runs.first ?? 0) + (runs.second ?? 0) >= n + 1, { what: "the cast" });
+    await sleep(200); // a second run of any call would have arrived by now
+    assert.equal((runs.first ?? 0) + (runs.second ?? 0), n + 1);
+    assert.equal(s1.stats().handled + s2.stats().handled, n + 1);
+    await client.prepare({ server: undefined, fanout: true }).cast({}, "run");
+    await waitFor(() => s1.stats().handled + s2.stats().handled >= n + 3, { what: "the fanout" });
+    await sleep(100);
+    assert.equal((runs.first ?? 0) + (runs.second ?? 0), n + 3);
+  },
+);

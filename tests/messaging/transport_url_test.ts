@@ -32,6 +32,43 @@ Deno.test("parseTransportUrl() refuses a missing scheme, another scheme and no h
   }
 });
 
+Deno.test("parseTransportUrl() lets hosts repeat or omit the credentials, not change them", () => {
+  const same = parseTransportUrl("nats://u:p@h1,u:p@h2,h3/");
+  assert.deepEqual(same.servers, ["h1:4222", "h2:4222", "h3:4222"]);
+  assert.equal(same.user, "u");
+  assert.equal(same.pass, "p");
+  for (
+    const text of [
+      "nats://u1:p1@h1,u2:p2@h2/",
+      "nats://u1:p1@h1,u1:other@h2/",
+      "nats://t1@h1,t2@h2",
+    ]
+  ) {
+    assert.throws(() => parseTransportUrl(text), (e) => {
+      assert.ok(e instanceof TransportUrlError);
+      assert.match(e.message, /Cannot use different credentials for host "h2"/);
+      assert.match(e.message, /in transport URL "nats:\/\/(u1:\*\*\*\*|\*\*\*\*)@h1,/);
+      assert.doesNotMatch(e.message, /p1|p2|other|t1|t2/);
+      return true;
+    });
+  }
+});
+
+Deno.test("parseTransportUrl() refuses a virtual host path", () => {
+  assert.throws(() => parseTransportUrl("nats://u:secret@h1:4222,h2:4222/acct"), (e) => {
+    assert.ok(e instanceof TransportUrlError);
+    assert.match(
+      e.message,
+      /Cannot use virtual host "\/acct" in transport URL "nats:\/\/u:\*\*\*\*@h1/,
+    );
+    assert.match(e.message, /NATS has none/);
+    assert.doesNotMatch(e.message, /secret/);
+    return true;
+  });
+  assert.deepEqual(parseTransportUrl("nats://h1:4222/?name=a").query, { name: "a" });
+  assert.deepEqual(parseTransportUrl("nats://h1:4222").servers, ["h1:4222"]);
+});
+
 Deno.test("parseTransportUrl() errors never show the password", () => {
   assert.throws(() => parseTransportUrl("nats://u:topsecret@bad host/"), (e) => {
     assert.ok(e instanceof TransportUrlError);
