@@ -13,18 +13,19 @@
  * @module
  */
 import { reloadOnSignal } from "../lib/config/mod.ts";
-import { AgentSetupError, attachAgent } from "../agent/attach.ts";
+import { AgentSetupError, attachAgent, siteNats } from "../agent/attach.ts";
 import { AGENT_GROUPS } from "../agent/options.ts";
 import { serviceHandlers } from "../agent/service_handlers.ts";
 import { startService } from "./start.ts";
 
-const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS });
+const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS, nats: siteNats });
 const { app, conf } = service;
 
 // With --site (and --nats or [DEFAULT] transport_url) this instance also answers
 // the edge agent RPCs at its site, acting on the objects it serves with.
 try {
-  const attached = await attachAgent(conf, serviceHandlers(service));
+  // Its metrics and nats health check follow the site connection and the agent's RPCs.
+  const attached = await attachAgent(conf, serviceHandlers(service), service.siteHooks);
   if (attached) {
     console.log(`oslo-edge: edge agent "${attached.agent.name}" on ${attached.url}`);
   }

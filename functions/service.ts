@@ -15,7 +15,7 @@ import {
 } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
 import { CONFIG_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
-import { buildHealth } from "./health_service.ts";
+import { buildHealth, type ServiceNats, type SiteHooks } from "./health_service.ts";
 import { type ComponentStatus, type Healthcheck, HealthConfigError } from "../lib/health/mod.ts";
 import type { Enforcer, PolicyStatus } from "../lib/policy/mod.ts";
 import { createServiceVerifier } from "./service_auth.ts";
@@ -38,6 +38,13 @@ export interface ServiceOptions {
   extraGroups?: readonly OptGroup[];
   /** Whether the app is served over HTTP (default true); false skips token verification. */
   http?: boolean;
+  /**
+   * The service's NATS connection as the loaded options give it (serve.ts:
+   * `--site` with `--nats` or `[DEFAULT] transport_url`); the default of
+   * `[healthcheck] nats_url`, and when it joins its site, what the nats
+   * backend checks (handed over through {@linkcode Service.siteHooks}).
+   */
+  nats?: (conf: ConfigOpts) => ServiceNats | undefined;
 }
 
 /** The areas a service is built from, for what drives them besides HTTP (the edge agent). */
@@ -60,6 +67,8 @@ export interface Service {
   warnings: string[];
   /** The areas behind the app. */
   parts: ServiceParts;
+  /** For joining the site (agent/attach.ts): metrics and the nats backend follow its connection. */
+  siteHooks: SiteHooks;
   /** Stops background work (health probes) and closes connections. */
   close(): Promise<void>;
 }
@@ -98,6 +107,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     health = await buildHealth(conf, {
       loadedAt: new Date(),
       start: false,
+      nats: options.nats?.(conf),
       statusProviders: {
         config: () => configStatus(conf),
         policy: () => policyComponentStatus(status.policy?.()),
@@ -149,6 +159,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
       policy: policy.enforcer,
       ...(limits ? { limits: limits.deps } : {}),
     },
+    siteHooks: health.siteHooks,
     close: async () => {
       await health.close();
       await limits?.close();
