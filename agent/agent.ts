@@ -15,6 +15,7 @@ import {
   type NotificationStreamLimits,
   Notifier,
   pickStreamLimits,
+  type RpcCallHook,
   RPCClient,
   RPCServer,
   type Transport,
@@ -62,6 +63,10 @@ export interface EdgeAgentOptions extends NotificationStreamLimits {
   announceInterval?: number;
   /** Where to log. */
   log?: Logger;
+  /** `onCall` of the RPC server (metrics). */
+  onServerCall?: RpcCallHook;
+  /** `onCall` of the RPC client calling control (metrics). */
+  onClientCall?: RpcCallHook;
 }
 
 /** An edge agent. */
@@ -88,11 +93,16 @@ export class EdgeAgent implements AsyncDisposable {
     this.#log = options.log ?? defaultLogger;
     this.#server = new RPCServer(transport, AGENT_TARGET.with({ server: this.name }), [
       this.#endpoint(),
-    ], { pingEnabled: true, log: this.#log, expectedErrors: [MessagingError] });
+    ], {
+      pingEnabled: true,
+      log: this.#log,
+      expectedErrors: [MessagingError],
+      ...(options.onServerCall ? { onCall: options.onServerCall } : {}),
+    });
     this.#control = new RPCClient(
       transport,
       CONTROL_TARGET.with({ server: CONTROL_SERVER }),
-      { timeout: 5000 },
+      { timeout: 5000, ...(options.onClientCall ? { onCall: options.onClientCall } : {}) },
     );
     this.#notifier = new Notifier(options.notificationTransport ?? transport, {
       publisherId: `edge-agent.${this.name}`,

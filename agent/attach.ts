@@ -13,6 +13,7 @@ import {
   notificationStreamLimits,
   redactTransportUrl,
   RPC_OPTS,
+  type RpcCallHook,
   type Transport,
 } from "../lib/messaging/mod.ts";
 import { type AgentHandlers, EdgeAgent } from "./agent.ts";
@@ -36,6 +37,26 @@ export class AgentSetupError extends Error {
   }
 }
 
+/** What the service joining its site wants to follow (its metrics and health check). */
+export interface AttachOptions {
+  /** Called with the connection once it is up, before the agent serves. */
+  onTransport?: (transport: Transport) => void;
+  /** `onCall` of the agent's RPC server. */
+  onServerCall?: RpcCallHook;
+  /** `onCall` of the agent's RPC client (its calls to control). */
+  onClientCall?: RpcCallHook;
+}
+
+/**
+ * The NATS URL an instance uses by its options (`--nats`, else `[DEFAULT]
+ * transport_url`), and whether it joins its site over it (`--site`).
+ */
+export function siteNats(conf: ConfigOpts): { url: string; joinsSite: boolean } | undefined {
+  const o = conf.group(AGENT_OPTS);
+  const url = o.nats ?? conf.group(RPC_OPTS).transport_url;
+  return url ? { url, joinsSite: Boolean(o.site) } : undefined;
+}
+
 /**
  * Starts an agent from the `[DEFAULT] site`/`nats` options in `conf`;
  * undefined when no site is configured.
@@ -43,10 +64,11 @@ export class AgentSetupError extends Error {
 export async function attachAgent(
   conf: ConfigOpts,
   handlers: AgentHandlers,
+  options: AttachOptions = {},
 ): Promise<AttachedAgent | undefined> {
   const o = conf.group(AGENT_OPTS);
   if (!o.site) return undefined;
-  const url = o.nats ?? conf.group(RPC_OPTS).transport_url;
+  const url = siteNats(conf)?.url;
   if (!url) {
     throw new AgentSetupError(
       "Cannot join site without a NATS URL: pass --nats nats://host:port/ or set [DEFAULT] transport_url",
@@ -58,7 +80,10 @@ export async function attachAgent(
     waitOnFirstConnect: true,
     client: o.nats_client as NatsClient,
   });
+  options.onTransport?.(transport);
   const agent = new EdgeAgent(transport, {
+    ...(options.onServerCall ? { onServerCall: options.onServerCall } : {}),
+    ...(options.onClientCall ? { onClientCall: options.onClientCall } : {}),
     site: o.site,
     name,
     jetstream: o.site_jetstream,

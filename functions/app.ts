@@ -4,9 +4,9 @@
  *
  * Request lifecycle:
  * 0. Health probes (`[healthcheck] path`, `/livez`, `/readyz`) are answered
- *    first, without the steps below (oslo.middleware's healthcheck sits first in
- *    a pipeline too); `httpMetrics` (when `[metrics] enabled`) counts and
- *    times every other request.
+ *    first, without the steps below but with a request id as in step 1
+ *    (oslo.middleware's healthcheck sits first in a pipeline too); `httpMetrics`
+ *    (when `[metrics] enabled`) counts and times every other request.
  * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
  * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
  * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).

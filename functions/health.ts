@@ -12,14 +12,21 @@
  * `c.env`), never a header.
  *
  * Probes come often, so {@linkcode healthFastPath} answers the health paths
- * before the shell's middleware (request id, body limit, auth), as
- * oslo.middleware's healthcheck sits first in a paste pipeline; the Hono
- * routes below give the same answers for routers used on their own.
+ * before the shell's middleware (body limit, auth), as oslo.middleware's
+ * healthcheck sits first in a paste pipeline; it still echoes or generates
+ * `X-Openstack-Request-Id` as the shell does. The Hono routes below give the
+ * same answers for routers used on their own.
+ *
+ * The port `disable_by_files_ports` looks at is the listener's
+ * (`serverPort`, set by the entry that listens), never the request URL's,
+ * which comes from the `Host` header a client chooses; without it the port
+ * is unknown (0) and no port's disable file applies.
  *
  * @module
  */
 import { type Context, Hono } from "hono";
 import type { Healthcheck, HealthReply, ServiceMetrics, SourceFilter } from "../lib/health/mod.ts";
+import { REQUEST_ID_HEADER, requestIdFor } from "./shell/request_id.ts";
 
 /** What `Deno.serve` passes (its `ServeHandlerInfo`), plus the listening port when known. */
 export interface ConnBindings {
@@ -28,6 +35,9 @@ export interface ConnBindings {
   /** Port the server listens on (the request's port for `disable_by_files_ports`). */
   serverPort?: number;
 }
+
+/** The port an unknown listener reports: matches no `disable_by_file_paths` entry. */
+export const UNKNOWN_PORT = 0;
 
 /** Hono env of routers that read the connection. */
 export type ConnEnv = { Bindings: ConnBindings };
@@ -57,10 +67,8 @@ function remoteOf(env: ConnBindings | undefined): string | undefined {
   return addr && (addr.transport === "tcp" || addr.transport === "udp") ? addr.hostname : undefined;
 }
 
-function portOf(env: ConnBindings | undefined, url: string): number {
-  if (typeof env?.serverPort === "number") return env.serverPort;
-  const u = new URL(url);
-  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+function portOf(env: ConnBindings | undefined): number {
+  return typeof env?.serverPort === "number" ? env.serverPort : UNKNOWN_PORT;
 }
 
 /** The connection's peer address, or undefined (in-memory requests, unix sockets). */
@@ -68,9 +76,9 @@ export function remoteAddress(c: Context<ConnEnv>): string | undefined {
   return remoteOf(c.env);
 }
 
-/** The port the request came in on: the listener's when the server says, else the URL's. */
+/** The port the request came in on: the listener's, or {@linkcode UNKNOWN_PORT} (never the Host header's). */
 export function serverPort(c: Context<ConnEnv>): number {
-  return portOf(c.env, c.req.url);
+  return portOf(c.env);
 }
 
 /** True when the source filter lets the request through. */
@@ -79,12 +87,20 @@ export function allowedSource(c: Context<ConnEnv>, filter: SourceFilter): boolea
     filter.allows({ remoteAddress: remoteAddress(c), header: (name) => c.req.header(name) });
 }
 
-/** Turns a lib/health reply into a Response (no body for 204 or HEAD). */
-export function sendReply(reply: HealthReply, method = "GET"): Response {
-  const init: ResponseInit = reply.contentType
-    ? { status: reply.status, headers: { "Content-Type": reply.contentType } }
-    : { status: reply.status };
-  return new Response(reply.status === 204 || method === "HEAD" ? null : reply.body, init);
+/**
+ * Turns a lib/health reply into a Response (no body for 204 or HEAD), with
+ * `X-Openstack-Request-Id`: the caller's when valid, else a new one.
+ */
+export function sendReply(
+  reply: HealthReply,
+  request: { method?: string; requestId?: string | null | undefined } = {},
+): Response {
+  const id = requestIdFor(request.requestId);
+  const headers: Record<string, string> = reply.contentType
+    ? { "Content-Type": reply.contentType, [REQUEST_ID_HEADER]: id }
+    : { [REQUEST_ID_HEADER]: id };
+  const empty = reply.status === 204 || request.method === "HEAD";
+  return new Response(empty ? null : reply.body, { status: reply.status, headers });
 }
 
 function pathAndQuery(url: string): [string, string] {
@@ -124,18 +140,23 @@ export function healthFastPath(
       reply = health.reply({
         method,
         accept: req.headers.get("Accept"),
-        serverPort: portOf(env, req.url),
+        serverPort: portOf(env),
         ...(deps.inFlight ? { inFlight: deps.inFlight() } : {}),
       });
     } else {
       const verbose = query !== "" && new URLSearchParams(query).has("verbose");
       reply = path === "/livez"
         ? health.livez({ verbose })
-        : health.readyz({ verbose, serverPort: portOf(env, req.url) });
+        : health.readyz({ verbose, serverPort: portOf(env) });
     }
+    const res = sendReply(reply, { method, requestId: req.headers.get(REQUEST_ID_HEADER) });
     metrics?.httpRecord(method, path, reply.status, (performance.now() - started) / 1000);
-    return sendReply(reply, method);
+    return res;
   };
+}
+
+function requestOf(c: Context<ConnEnv>): { method: string; requestId: string | undefined } {
+  return { method: c.req.method, requestId: c.req.header(REQUEST_ID_HEADER) };
 }
 
 /** The health router. */
@@ -146,20 +167,26 @@ export function createHealthApp(deps: HealthAppDeps): Hono<ConnEnv> {
 
   app.all(health.path, async function healthcheck(c, next) {
     if (!allowedSource(c, health.filter)) return await next();
-    return sendReply(health.reply({
-      method: c.req.method,
-      accept: c.req.header("Accept"),
-      serverPort: serverPort(c),
-      ...(deps.inFlight ? { inFlight: deps.inFlight() } : {}),
-    }));
+    return sendReply(
+      health.reply({
+        method: c.req.method,
+        accept: c.req.header("Accept"),
+        serverPort: serverPort(c),
+        ...(deps.inFlight ? { inFlight: deps.inFlight() } : {}),
+      }),
+      requestOf(c),
+    );
   });
   app.get("/livez", async function livez(c, next) {
     if (!allowedSource(c, health.filter)) return await next();
-    return sendReply(health.livez({ verbose: verbose(c) }));
+    return sendReply(health.livez({ verbose: verbose(c) }), requestOf(c));
   });
   app.get("/readyz", async function readyz(c, next) {
     if (!allowedSource(c, health.filter)) return await next();
-    return sendReply(health.readyz({ verbose: verbose(c), serverPort: serverPort(c) }));
+    return sendReply(
+      health.readyz({ verbose: verbose(c), serverPort: serverPort(c) }),
+      requestOf(c),
+    );
   });
   const metrics = deps.metrics;
   if (metrics) {

@@ -15,10 +15,20 @@ import {
   HEALTHCHECK_OPTS,
   METRICS_OPTS,
   MetricsRegistry,
+  rpcHooks,
   ServiceMetrics,
   type StatusProvider,
 } from "../lib/health/mod.ts";
+import type { RpcCallHook, Transport } from "../lib/messaging/mod.ts";
 import type { HealthAppDeps } from "./health.ts";
+
+/** The service's NATS connection, as its options give it. */
+export interface ServiceNats {
+  /** Its URL (`--nats` or `[DEFAULT] transport_url`): the default of `[healthcheck] nats_url`. */
+  url: string;
+  /** It joins its site over it (`--site`): the nats backend then checks that connection. */
+  joinsSite: boolean;
+}
 
 /** What the service passes besides the options. */
 export interface HealthWiring {
@@ -28,6 +38,22 @@ export interface HealthWiring {
   statusProviders?: Readonly<Record<string, StatusProvider>>;
   /** Start the probes now (default); false when the caller starts them once its areas are built. */
   start?: boolean;
+  /** The service's NATS connection, when it has one. */
+  nats?: ServiceNats | undefined;
+}
+
+/**
+ * What joining a site hands over (agent/attach.ts takes these): the
+ * connection, for the metrics and the nats backend, and the per-call hooks of
+ * the agent's RPC server and client.
+ */
+export interface SiteHooks {
+  /** The connection is up: watch it (messages, bytes, reconnects) and check it. */
+  onTransport(transport: Transport): void;
+  /** oslo.metrics' server series (absent when metrics are off). */
+  onServerCall?: RpcCallHook;
+  /** oslo.metrics' client series (absent when metrics are off). */
+  onClientCall?: RpcCallHook;
 }
 
 /** The built health check. */
@@ -38,7 +64,9 @@ export interface BuiltHealth {
   deps: HealthAppDeps;
   /** The metrics and their hooks (undefined when `[metrics] enabled = false`). */
   metrics: ServiceMetrics | undefined;
-  /** Stops the probes. */
+  /** For joining the site. */
+  siteHooks: SiteHooks;
+  /** Stops the probes and the watching. */
   close(): Promise<void>;
 }
 
@@ -71,17 +99,23 @@ export async function buildHealth(conf: ConfigOpts, wiring: HealthWiring): Promi
     if (m.process_metrics) registry.collectProcessMetrics();
     metrics = new ServiceMetrics(registry);
   }
+  let shared: Transport | undefined;
+  let unwatch: (() => void) | undefined;
+  const nats = wiring.nats;
   const health = createHealthcheck(conf.group(HEALTHCHECK_OPTS), {
     warn: (message) => console.warn(`oslo-edge: [healthcheck] ${message}`),
     statusProviders: {
       config: loadedConfigStatus(conf, wiring.loadedAt),
       ...wiring.statusProviders,
     },
+    ...(nats ? { natsUrl: nats.url } : {}),
+    ...(nats?.joinsSite ? { sharedTransport: () => shared } : {}),
     ...(metrics
       ? {
-        onResult: (name, result, ms) => metrics.healthResult(name, result, ms),
+        onResult: (name, result, probe) => metrics.healthResult(name, result, probe),
         onNatsRtt: (ms) => metrics.natsRtt(ms),
         onNatsStatus: (status) => metrics.natsStatus(status),
+        onNatsConnected: (up) => metrics.natsConnected(up),
       }
       : {}),
   });
@@ -93,5 +127,30 @@ export async function buildHealth(conf: ConfigOpts, wiring: HealthWiring): Promi
       metrics: { service: metrics, path: m.path, filter: metricsFilter },
     }
     : { health };
-  return { health, deps, metrics, close: () => health.close() };
+  const siteHooks: SiteHooks = {
+    onTransport(transport) {
+      unwatch?.();
+      shared = transport;
+      unwatch = metrics?.watchTransport(transport);
+      void health.monitor.refresh("nats");
+    },
+    ...(metrics ? rpcServiceHooks(metrics) : {}),
+  };
+  return {
+    health,
+    deps,
+    metrics,
+    siteHooks,
+    close: async () => {
+      unwatch?.();
+      await health.close();
+    },
+  };
+}
+
+function rpcServiceHooks(
+  metrics: ServiceMetrics,
+): Pick<SiteHooks, "onServerCall" | "onClientCall"> {
+  const { onServerCall, onClientCall } = rpcHooks(metrics);
+  return { onServerCall, onClientCall };
 }

@@ -29,12 +29,17 @@ export interface LimitService {
   deps: LimitAppDeps;
   /** Lines to print at start. */
   warnings: string[];
+  /** Whether the limit source has had no limit at all for `resource` (enforced as 0; metrics). */
+  limitless(resource: string): boolean;
   /** Closes the NATS connection, if one was opened. */
   close(): Promise<void>;
 }
 
 /** Where the embedded sample limits are. */
 export const SAMPLE_LIMITS = new URL("./limits.sample.yaml", import.meta.url);
+
+/** Most resource names without a limit remembered (and warned about). */
+const MAX_LIMITLESS = 10_000;
 
 class LimitStartupError extends Error {
   readonly code = "ERR_STARTUP";
@@ -103,9 +108,18 @@ export async function createLimitService(
       claimTtl: o.claim_ttl * 1000,
       scopeOf: (p) => ref.enforcer!.usageScope(p),
     });
+    // Resources without any limit, warned about once (as lib/limit does by default).
+    const limitless = new Set<string>();
     const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
       limits: source,
       cache: o.cache_ttl > 0 ? { ttl: o.cache_ttl * 1000 } : true,
+      onMissingLimit: (name) => {
+        if (limitless.has(name) || limitless.size >= MAX_LIMITLESS) return;
+        limitless.add(name);
+        console.warn(
+          `Unable to find registered limit for resource ${name} in ${source.description}: enforcing 0`,
+        );
+      },
     });
     return {
       deps: {
@@ -115,6 +129,8 @@ export async function createLimitService(
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
       },
       warnings,
+      // Past MAX_LIMITLESS names (a caller inventing them), every name counts as limitless.
+      limitless: (name) => limitless.size >= MAX_LIMITLESS || limitless.has(name),
       close: async () => {
         if (source instanceof ReplicatedLimitSource) await source.close();
         await transport?.close();

@@ -14,7 +14,7 @@
  * @module
  */
 import { reloadOnSignal } from "../lib/config/mod.ts";
-import { AgentSetupError, attachAgent } from "../agent/attach.ts";
+import { AgentSetupError, attachAgent, siteNats } from "../agent/attach.ts";
 import { AGENT_GROUPS } from "../agent/options.ts";
 import { serviceHandlers } from "../agent/service_handlers.ts";
 import { listenFailure, listenHost, listenPort, listenUrl } from "./listen.ts";
@@ -33,13 +33,15 @@ const host = (dev: boolean) => listenHost(Deno.env.get("HOST"), dev);
 const service = await startService(Deno.args, {
   extraGroups: AGENT_GROUPS,
   listen: (dev) => host(dev).description,
+  nats: siteNats,
 });
 const { app, conf } = service;
 
 // With --site (and --nats or [DEFAULT] transport_url) this instance also answers
 // the edge agent RPCs at its site, acting on the objects it serves with.
 try {
-  const attached = await attachAgent(conf, serviceHandlers(service));
+  // Its metrics and nats health check follow the site connection and the agent's RPCs.
+  const attached = await attachAgent(conf, serviceHandlers(service), service.siteHooks);
   if (attached) {
     console.log(`oslo-edge: edge agent "${attached.agent.name}" on ${attached.url}`);
   }

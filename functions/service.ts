@@ -15,12 +15,17 @@ import {
 } from "../lib/config/mod.ts";
 import { type AppEnv, createApp } from "./app.ts";
 import { CONFIG_OPTS, DEFAULT_OPTS, MIDDLEWARE_OPTS, SERVICE_GROUPS } from "./options.ts";
-import { buildHealth } from "./health_service.ts";
-import { type ComponentStatus, type Healthcheck, HealthConfigError } from "../lib/health/mod.ts";
-import type { Enforcer, PolicyStatus } from "../lib/policy/mod.ts";
+import { buildHealth, type ServiceNats, type SiteHooks } from "./health_service.ts";
+import {
+  type ComponentStatus,
+  type Healthcheck,
+  HealthConfigError,
+  type ServiceMetrics,
+} from "../lib/health/mod.ts";
+import type { DecisionInfo, Enforcer, PolicyStatus } from "../lib/policy/mod.ts";
 import { createServiceVerifier } from "./service_auth.ts";
 import { StartupError } from "./startup_error.ts";
-import { createLimitService } from "./limit_service.ts";
+import { createLimitService, type LimitService } from "./limit_service.ts";
 import { LIMIT_POLICY_DEFAULTS, type LimitAppDeps } from "./limit.ts";
 import { registerPolicyDefaults } from "./shell/authorize.ts";
 import { createServiceEnforcer } from "./service_policy.ts";
@@ -40,6 +45,13 @@ export interface ServiceOptions {
   http?: boolean;
   /** Where serve.ts listens in dev mode or not, named in the auth-off warning. */
   listen?: (dev: boolean) => string;
+  /**
+   * The service's NATS connection as the loaded options give it (serve.ts:
+   * `--site` with `--nats` or `[DEFAULT] transport_url`); the default of
+   * `[healthcheck] nats_url`, and when it joins its site, what the nats
+   * backend checks (handed over through {@linkcode Service.siteHooks}).
+   */
+  nats?: (conf: ConfigOpts) => ServiceNats | undefined;
 }
 
 /** The areas a service is built from, for what drives them besides HTTP (the edge agent). */
@@ -62,6 +74,8 @@ export interface Service {
   warnings: string[];
   /** The areas behind the app. */
   parts: ServiceParts;
+  /** For joining the site (agent/attach.ts): metrics and the nats backend follow its connection. */
+  siteHooks: SiteHooks;
   /** Stops background work (health probes) and closes connections. */
   close(): Promise<void>;
 }
@@ -105,6 +119,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
     health = await buildHealth(conf, {
       loadedAt: new Date(),
       start: false,
+      nats: options.nats?.(conf),
       statusProviders: {
         config: () => configStatus(conf),
         policy: () => policyComponentStatus(status.policy?.()),
@@ -116,19 +131,27 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   }
   const metrics = health.metrics;
   if (metrics) conf.onReload((e) => metrics.configReload(e.ok ? "success" : "failure", e.at));
+  const ref: { enforcer?: Enforcer; limits?: LimitService | null } = {};
   const policy = await createServiceEnforcer(conf, {
     dev,
     warnings,
-    ...(metrics
-      ? { onDecision: (rule, allowed) => metrics.policyDecision(rule, allowed ? "allow" : "deny") }
-      : {}),
+    ...(metrics ? { onDecision: decisionMetrics(metrics, () => ref.enforcer) } : {}),
   });
+  ref.enforcer = policy.enforcer;
   status.policy = () => policy.enforcer.status();
   registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
-  const limits = await createLimitService(conf, {
+  const limits = ref.limits = await createLimitService(conf, {
     dev,
     authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
-    ...(metrics ? { onCheck: (result, over) => metrics.limitCheck(result, over) } : {}),
+    ...(metrics
+      ? {
+        onCheck: (result, over) =>
+          metrics.limitCheck(
+            result,
+            over.map((r) => ref.limits?.limitless(r) ? "other" : r),
+          ),
+      }
+      : {}),
   }).catch((e) => {
     throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
   });
@@ -156,10 +179,31 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
       policy: policy.enforcer,
       ...(limits ? { limits: limits.deps } : {}),
     },
+    siteHooks: health.siteHooks,
     close: async () => {
       await health.close();
       await limits?.close();
     },
+  };
+}
+
+/**
+ * Feeds `oslo_edge_policy_decisions_total`: a failed decision counts as
+ * `error`; a rule the enforcer does not define (callers name any rule they
+ * like) counts as `other`, so callers cannot grow the label set.
+ */
+function decisionMetrics(
+  metrics: ServiceMetrics,
+  enforcer: () => Enforcer | undefined,
+): (rule: string, allowed: boolean, info?: DecisionInfo) => void {
+  return (rule, allowed, info) => {
+    const result = info?.error !== undefined ? "error" : allowed ? "allow" : "deny";
+    const e = enforcer();
+    if (!e) return metrics.policyDecision("other", result);
+    void e.ruleCheck(rule).then(
+      (check) => metrics.policyDecision(check ? rule : "other", result),
+      () => metrics.policyDecision("other", result),
+    );
   };
 }
 

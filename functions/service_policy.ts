@@ -7,7 +7,12 @@
  * @module
  */
 import type { ConfigOpts } from "../lib/config/mod.ts";
-import { type Enforcer, enforcerFromConfig, PolicyFileError } from "../lib/policy/mod.ts";
+import {
+  type DecisionInfo,
+  type Enforcer,
+  enforcerFromConfig,
+  PolicyFileError,
+} from "../lib/policy/mod.ts";
 import { DEV_POLICY_YAML } from "./policy_sample.ts";
 import { StartupError } from "./startup_error.ts";
 
@@ -17,8 +22,8 @@ export interface ServiceEnforcerOptions {
   dev: boolean;
   /** Start-up warnings are appended here. */
   warnings?: string[];
-  /** Told of every decision (metrics). */
-  onDecision?: (rule: string, allowed: boolean) => void;
+  /** Told of every decision (metrics); `info.error` when it failed. */
+  onDecision?: (rule: string, allowed: boolean, info?: DecisionInfo) => void;
 }
 
 /** The service enforcer, and `finish()` to call once every router has registered its defaults. */

@@ -34,10 +34,20 @@ export interface BackendDeps {
   statusProviders?: Readonly<Record<string, StatusProvider>>;
   /** A NATS connection to watch, shared with the service (else `nats_url` is dialled). */
   transport?: Transport;
-  /** Receives NATS round trips and state changes (for metrics). */
+  /**
+   * The connection the service will have (it joins its site): when
+   * `nats_url` is not set, the `nats` backend checks this one once it is
+   * there, and opens none of its own.
+   */
+  sharedTransport?: () => Transport | undefined;
+  /** Default of `nats_url`: the service's own NATS URL (`--nats`, `[DEFAULT] transport_url`). */
+  natsUrl?: string;
+  /** Receives NATS round trips (for metrics). */
   onNatsRtt?: (ms: number) => void;
-  /** Receives NATS connection state changes (for metrics). */
+  /** Receives the state changes of the connection the `nats` backend opens itself (for metrics). */
   onNatsStatus?: (status: TransportStatus) => void;
+  /** Whether the `nats` backend's connection is up, after every probe (for metrics). */
+  onNatsConnected?: (up: boolean) => void;
   /** `fetch` for the HTTP checks. */
   fetch?: typeof fetch;
   /** Further backends by name (oslo.middleware's plugin entry points). */
@@ -61,18 +71,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   disable_by_files_ports: (v, d) =>
     disableByFilesPorts({ paths: v.disable_by_file_paths, ...warn(d) }),
   enable_by_files: (v) => enableByFiles({ paths: v.enable_by_file_paths }),
-  nats: (v, d) =>
-    natsCheck({
-      ...(d.transport ? { transport: d.transport } : {
-        connect: () =>
-          connectTransport(need(v.nats_url, "nats_url", "nats"), {
-            name: "oslo-edge-health",
-            timeout: v.check_timeout * 1000,
-          }),
-      }),
-      ...(d.onNatsRtt ? { onRtt: d.onNatsRtt } : {}),
-      ...(d.onNatsStatus ? { onStatus: d.onNatsStatus } : {}),
-    }),
+  nats: natsBackend,
   keystone: (v, d) =>
     keystoneCheck({ url: need(v.keystone_url, "keystone_url", "keystone"), ...fetchOf(d) }),
   opa: (v, d) =>
@@ -82,6 +81,36 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
       ...fetchOf(d),
     }),
 };
+
+/**
+ * The `nats` backend: the service's connection when it has (or will have) one
+ * and `nats_url` is not set (or is the service's URL), else its own to
+ * `nats_url` (default: the service's URL). Refused at start-up when it has
+ * neither.
+ */
+function natsBackend(v: HealthcheckValues, d: BackendDeps): HealthPlugin {
+  const url = v.nats_url || undefined;
+  const hooks = {
+    ...(d.onNatsRtt ? { onRtt: d.onNatsRtt } : {}),
+    ...(d.onNatsStatus ? { onStatus: d.onNatsStatus } : {}),
+    ...(d.onNatsConnected ? { onConnected: d.onNatsConnected } : {}),
+  };
+  const theService = !url || url === d.natsUrl; // nats_url unset or the service's own URL
+  if (theService && d.transport) return natsCheck({ transport: d.transport, ...hooks });
+  if (theService && d.sharedTransport) return natsCheck({ shared: d.sharedTransport, ...hooks });
+  const target = url ?? d.natsUrl;
+  if (!target) {
+    throw new HealthConfigError(
+      "healthcheck/nats_url",
+      'Cannot use backend "nats" without [healthcheck] nats_url: set it (or [DEFAULT] transport_url, or join a site with --site and --nats), or remove "nats" from [healthcheck] backends',
+    );
+  }
+  return natsCheck({
+    connect: () =>
+      connectTransport(target, { name: "oslo-edge-health", timeout: v.check_timeout * 1000 }),
+    ...hooks,
+  });
+}
 
 function warn(d: BackendDeps): { warn?: WarningSink } {
   return d.warn ? { warn: d.warn } : {};

@@ -126,7 +126,9 @@ export function disableByFilesPorts(
     if (warned.has(port)) return;
     warned.add(port);
     options.warn?.(
-      `DisableByFilesPorts healthcheck middleware enabled without disable_by_file_paths set for port ${port}`,
+      port === 0
+        ? "DisableByFilesPorts healthcheck middleware cannot tell the port a request came in on (the server does not say; set PORT): no port's file applies"
+        : `DisableByFilesPorts healthcheck middleware enabled without disable_by_file_paths set for port ${port}`,
     );
   };
   return {

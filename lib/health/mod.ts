@@ -34,7 +34,7 @@ export { createBackends, knownBackends } from "./backends.ts";
 export type { BackendDeps, HealthcheckValues } from "./backends.ts";
 export { defaultHealthcheckValues, HEALTHCHECK_OPTS, METRICS_OPTS } from "./options.ts";
 export { HealthMonitor } from "./monitor.ts";
-export type { CheckView, MonitorOptions } from "./monitor.ts";
+export type { CheckView, MonitorOptions, ProbeInfo } from "./monitor.ts";
 export { resultFor } from "./plugin.ts";
 export type { HealthcheckResult, HealthPlugin, Observation, PerPortResult } from "./plugin.ts";
 export {
@@ -66,5 +66,7 @@ export { MetricsRegistry } from "./metrics_registry.ts";
 export type { Counter, Gauge, Histogram, Labels, MetricSpec } from "./metrics_registry.ts";
 export { HTTP_BUCKETS, ServiceMetrics } from "./service_metrics.ts";
 export { RPC_BUCKETS, RPC_CLIENT_LABELS, RPC_SERVER_LABELS, rpcMetrics } from "./rpc_metrics.ts";
+export { rpcHooks } from "./rpc_hooks.ts";
+export type { RpcHooks, RpcHooksOptions } from "./rpc_hooks.ts";
 export type { DecisionResult } from "./service_metrics.ts";
 export type { RpcClientLabels, RpcServerLabels, RpcTimer } from "./rpc_metrics.ts";

@@ -22,8 +22,19 @@ export interface MonitorOptions {
   fileInterval?: number;
   /** Milliseconds a probe may take (default 2000). */
   timeout?: number;
-  /** Called after every probe (for metrics). */
-  onResult?: (name: string, result: HealthcheckResult, durationMs: number) => void;
+  /**
+   * Called after every probe (for metrics); for a per-port backend
+   * (`disable_by_files_ports`) once for each configured port, with the port.
+   */
+  onResult?: (name: string, result: HealthcheckResult, probe: ProbeInfo) => void;
+}
+
+/** How a probe went, besides its result. */
+export interface ProbeInfo {
+  /** How long the probe took, in milliseconds. */
+  durationMs: number;
+  /** The port the result is for (per-port backends only). */
+  port?: number;
 }
 
 /** One check as last seen, for the detailed replies and the HTML page. */
@@ -193,9 +204,11 @@ export class HealthMonitor implements AsyncDisposable {
       state.observation = observation;
       state.checkedAt = Date.now();
       state.durationMs = performance.now() - started;
-      if (this.#onResult && !("byPort" in observation)) {
-        this.#onResult(plugin.name, observation, state.durationMs);
-      }
+      const onResult = this.#onResult;
+      const durationMs = state.durationMs;
+      if (onResult && "byPort" in observation) {
+        for (const [port, r] of observation.byPort) onResult(plugin.name, r, { durationMs, port });
+      } else if (onResult) onResult(plugin.name, observation as HealthcheckResult, { durationMs });
       this.#schedule(state);
     });
     // A hung probe blocks the next one until it settles, not the schedule of others.
@@ -205,9 +218,25 @@ export class HealthMonitor implements AsyncDisposable {
     return done;
   }
 
+  /**
+   * Probes the plugins named `name` now instead of at their next turn (a
+   * dependency handed a new connection); resolves once they have a result.
+   */
+  async refresh(name: string): Promise<void> {
+    if (this.#closed) return;
+    await Promise.all(
+      this.#states.filter((s) => s.plugin.name === name).map((s) => {
+        clearTimeout(s.timer);
+        s.timer = undefined;
+        return s.inflight ? s.inflight.then(() => this.#probe(s)) : this.#probe(s);
+      }),
+    );
+  }
+
   #schedule(state: State): void {
     if (this.#closed) return;
     const every = state.plugin.kind === "file" ? this.#fileInterval : this.#interval;
+    clearTimeout(state.timer); // one schedule per plugin, also after refresh()
     const timer = setTimeout(() => {
       state.timer = undefined;
       if (state.inflight) this.#schedule(state);

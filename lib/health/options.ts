@@ -78,7 +78,9 @@ export const HEALTHCHECK_OPTS = optGroup("healthcheck", [
   }),
   strOpt("nats_url", {
     secret: true,
-    help: "Transport URL (nats://host:port,...) of the NATS servers the nats backend checks.",
+    help: "Transport URL (nats://host:port,...) of the NATS servers the nats backend checks. " +
+      "Default: the service's --nats or [DEFAULT] transport_url; when the service joins its " +
+      "site (--site) and this is unset, the nats backend checks that connection.",
   }),
   uriOpt("keystone_url", {
     schemes: ["http", "https"],

@@ -1,8 +1,9 @@
 /**
  * The text/html reply: a page an operator reads at a glance. The overall
- * status first, then every check with its result, age and (in detailed mode)
- * its message, then (detailed mode) the runtime. One self-contained document:
- * inline CSS, no scripts, no external assets.
+ * status first, then every check with its result, its message (the reason,
+ * as the plain reply gives it: `DISABLED BY FILE`) and its age; in detailed
+ * mode also each check's details (paths, hosts, round trips) and the runtime.
+ * One self-contained document: inline CSS, no scripts, no external assets.
  *
  * @module
  */
@@ -16,7 +17,7 @@ export interface HealthPage {
   healthy: boolean;
   /** HTTP status of the reply. */
   status: number;
-  /** Show messages and runtime details (`[healthcheck] detailed`). */
+  /** Show each check's details and the runtime (`[healthcheck] detailed`). */
   detailed: boolean;
   /** The checks, in `backends` order. */
   checks: readonly CheckView[];
@@ -153,8 +154,8 @@ ${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).joi
  *   runtime: { deno_version: "2", platform: "Linux", pid: 1, uptime_seconds: 1,
  *     memory: { rss: 1, heap_total: 1, heap_used: 1, external: 1 }, event_loop_lag_ms: 0, now: "" },
  * });
- * assert.match(html, /DISABLED BY FILE/);
- * assert.doesNotMatch(html, /was found/); // messages only in detailed mode
+ * assert.match(html, /<span class="reason">DISABLED BY FILE<\/span>/); // the message, always
+ * assert.doesNotMatch(html, /was found/); // details only in detailed mode
  * ```
  */
 export function renderHealthPage(page: HealthPage): string {

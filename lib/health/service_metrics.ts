@@ -137,8 +137,9 @@ export class ServiceMetrics {
       help: "1 while the NATS connection is up, 0 while it is down.",
     });
     this.#checkUp = r.gauge("oslo_edge_health_check_up", {
-      help: "1 when the health check backend is available, 0 when not.",
-      labels: ["check"],
+      help: "1 when the health check backend is available, 0 when not " +
+        "(disable_by_files_ports: one series per configured port).",
+      labels: ["check", "port"],
     });
     this.#checkSeconds = r.gauge("oslo_edge_health_check_duration_seconds", {
       help: "How long the last probe of the health check backend took.",
@@ -209,7 +210,11 @@ export class ServiceMetrics {
   /** The nats health backend: a measured round trip in milliseconds. */
   natsRtt(ms: number): void {
     this.#natsRtt.set({}, ms / 1000);
-    this.#natsConnected.set({}, 1);
+  }
+
+  /** The nats health backend, after every probe: whether its connection is up (0 when it could not connect). */
+  natsConnected(up: boolean): void {
+    this.#natsConnected.set({}, up ? 1 : 0);
   }
 
   /**
@@ -218,7 +223,7 @@ export class ServiceMetrics {
    */
   watchTransport(transport: Transport): () => void {
     const unwatch = transport.onStatus((s) => this.natsStatus(s));
-    this.#natsConnected.set({}, transport.closed ? 0 : 1);
+    this.#natsConnected.set({}, transport.state === "connected" ? 1 : 0);
     const stats = () => transport.stats();
     const stops = [
       this.registry.observedCounter("oslo_edge_nats_messages_total", {
@@ -261,9 +266,14 @@ export class ServiceMetrics {
     return this.#rpc.start("server", labels);
   }
 
-  /** The health monitor: the result of one probe. */
-  healthResult(check: string, result: HealthcheckResult, durationMs: number): void {
-    this.#checkUp.set({ check }, result.available ? 1 : 0);
-    this.#checkSeconds.set({ check }, durationMs / 1000);
+  /** The health monitor: the result of one probe (for one port of a per-port backend). */
+  healthResult(
+    check: string,
+    result: HealthcheckResult,
+    probe: { durationMs: number; port?: number },
+  ): void {
+    const { port } = probe;
+    this.#checkUp.set(port === undefined ? { check } : { check, port }, result.available ? 1 : 0);
+    this.#checkSeconds.set({ check }, probe.durationMs / 1000);
   }
 }

@@ -4,7 +4,8 @@
  * - RPC: {@linkcode Target}, {@linkcode RPCClient} (`call`, `cast`, `prepare`),
  *   {@linkcode RPCServer} (endpoints, namespaces and versions, concurrent
  *   executor, `stop`/`wait`), typed remote errors, a serializer hook,
- *   heartbeats (`callMonitorTimeout`) and TTLs.
+ *   heartbeats (`callMonitorTimeout`) and TTLs, a per-call hook (`onCall`,
+ *   for metrics).
  * - Notifications: {@linkcode Notifier} (priorities, topics, drivers
  *   `messaging`/`log`/`noop`) and {@linkcode NotificationListener} (targets,
  *   endpoints by priority, {@linkcode NotificationFilter}, pools, requeue),
@@ -117,6 +118,7 @@ export { RPCClient } from "./rpc_client.ts";
 export type { RPCClientInit, RPCClientOptions, RPCClientStats } from "./rpc_client.ts";
 export { RPCServer } from "./rpc_server.ts";
 export type { RPCServerOptions, RPCServerStats } from "./rpc_server.ts";
+export type { RpcCallHook, RpcCallInfo } from "./call_hook.ts";
 export { expose } from "./rpc_dispatcher.ts";
 export type { AccessPolicy, Endpoint } from "./rpc_dispatcher.ts";
 export type { AllowedErrors, ErrorClass, Failure } from "./remote_error.ts";

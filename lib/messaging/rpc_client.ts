@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type RpcCallHook, startCall } from "./call_hook.ts";
 import { InvalidTargetError, MessagingError, RPCVersionCapError } from "./errors.ts";
 import { type AllowedErrors, allowList } from "./remote_error.ts";
 import { ReplyWaiter } from "./reply_waiter.ts";
@@ -48,6 +49,8 @@ export interface RPCClientInit extends RPCClientOptions {
    * module, or an object of such keys → classes.
    */
   allowedRemoteErrors?: AllowedErrors;
+  /** Told when each call or cast starts and ends (metrics); shared by prepared copies. */
+  onCall?: RpcCallHook;
 }
 
 /** Counters of a client (shared by its prepared copies). */
@@ -78,6 +81,7 @@ interface Core {
   exchange: string;
   waiter: ReplyWaiter;
   counters: Counters;
+  onCall: RpcCallHook | undefined;
 }
 
 /**
@@ -128,6 +132,7 @@ export class RPCClient {
       serializer: init.serializer ?? new NoOpSerializer(),
       exchange: init.exchange ?? "openstack",
       counters,
+      onCall: init.onCall,
       waiter: new ReplyWaiter(transport, allowList(init.allowedRemoteErrors), counters),
     };
   }
@@ -205,11 +210,19 @@ export class RPCClient {
     const monitor = this.options.callMonitorTimeout;
     if (monitor) msg.monitor = monitor;
     this.#core.counters.calls++;
-    const result = await this.#core.waiter.call(this.#subject(), JSON.stringify(msg), {
-      timeout,
-      ...(monitor ? { callMonitorTimeout: monitor } : {}),
-      what: `"${method}" on ${this.target}`,
-    });
+    const end = this.#start("call", method, timeout);
+    let result;
+    try {
+      result = await this.#core.waiter.call(this.#subject(), JSON.stringify(msg), {
+        timeout,
+        ...(monitor ? { callMonitorTimeout: monitor } : {}),
+        what: `"${method}" on ${this.target}`,
+      });
+    } catch (e) {
+      end(e);
+      throw e;
+    }
+    end();
     return this.#core.serializer.deserializeEntity(ctxt, result) as T;
   }
 
@@ -218,9 +231,12 @@ export class RPCClient {
   async cast(ctxt: Context, method: string, args: Record<string, unknown> = {}): Promise<void> {
     const msg = this.#message(ctxt, method, args);
     if (this.options.ttl) msg.expires = Date.now() + this.options.ttl;
+    const end = this.#start("cast", method);
     try {
       this.#core.transport.publish(this.#subject(), JSON.stringify(msg));
+      end();
     } catch (e) {
+      end(e);
       throw new MessagingError(
         `Cannot cast "${method}" to ${this.target}: ${(e as Error).message}`,
         {
@@ -230,6 +246,19 @@ export class RPCClient {
     }
     this.#core.counters.casts++;
     this.#core.counters.sent++;
+  }
+
+  #start(callType: "call" | "cast", method: string, timeout?: number) {
+    const t = this.target;
+    return startCall(this.#core.onCall, {
+      callType,
+      target: t,
+      exchange: t.exchange ?? this.#core.exchange,
+      method,
+      namespace: t.namespace,
+      version: t.version,
+      ...(timeout === undefined ? {} : { timeout }),
+    });
   }
 
   /** Counters (shared with prepared copies) and the connection's state. */

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { type RpcCallHook, startCall } from "./call_hook.ts";
 import { InvalidTargetError } from "./errors.ts";
 import { Executor } from "./executor.ts";
 import { type ErrorClass, isExpected, toFailure } from "./remote_error.ts";
@@ -49,6 +50,8 @@ export interface RPCServerOptions {
   minHeartbeatInterval?: number;
   /** Where to log (default: warnings and errors to stderr). */
   log?: Logger;
+  /** Told when each call or cast starts and ends (metrics); not for expired or malformed messages. */
+  onCall?: RpcCallHook;
 }
 
 /** Counters of a server. */
@@ -231,12 +234,22 @@ export class RPCServer implements AsyncDisposable {
         );
       }
     }
+    const end = startCall(this.#o.onCall, {
+      callType: m.reply ? "call" : "cast",
+      target: this.target,
+      exchange: this.target.exchange ?? this.#o.exchange ?? "openstack",
+      method: req.method,
+      namespace: req.namespace,
+      version: req.version,
+    }, { log: this.#log });
     try {
       const result = await this.#dispatcher.dispatch(req.context, req);
       clearInterval(beat);
       this.#reply(m, { result: result ?? null });
+      end();
     } catch (e) {
       clearInterval(beat);
+      end(e);
       this.#c.failed++;
       const expected = e instanceof Error && isExpected(e, this.#o.expectedErrors ?? []);
       if (expected) {

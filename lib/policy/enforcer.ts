@@ -10,7 +10,7 @@
  * 4. A registered rule with scope types: a token scope outside them denies
  *    with `enforceScope` (InvalidScope from `authorize`), else warns once.
  * 5. The check tree is evaluated (or, in OPA mode, OPA decides); a check that
- *    cannot be evaluated denies and warns. `onDecision(rule, allowed)` is told.
+ *    cannot be evaluated denies and warns. `onDecision(rule, allowed, { error? })` is told.
  *
  * @module
  */
@@ -38,6 +38,7 @@ import {
 import { describeRules, type RuleInfo } from "./rule_info.ts";
 import type { DecisionRequest, EnforcerOptions, PolicyStatus } from "./enforcer_options.ts";
 export type {
+  DecisionInfo,
   DecisionRequest,
   EnforcerOptions,
   PolicyStatus,
@@ -194,6 +195,7 @@ export class Enforcer {
     } catch (e) {
       if (e instanceof InvalidScope || e instanceof InvalidContextObject) return Promise.reject(e);
       this.#warnOnce(`Denied ${rule}: ${(e as Error).message}`);
+      this.#opts.onDecision?.(rule, false, { error: e });
       decision = false;
     }
     const verdict = (allowed: boolean): true => {
@@ -213,6 +215,7 @@ export class Enforcer {
       d = this.#decide(rule, target, creds, false);
     } catch (e) {
       this.#warnOnce(`Denied ${name}: ${(e as Error).message}`);
+      this.#opts.onDecision?.(name, false, { error: e });
       d = false;
     }
     return typeof d === "boolean" ? Promise.resolve(d) : this.#settle(d, name);
@@ -222,7 +225,7 @@ export class Enforcer {
     if (typeof d === "boolean") return Promise.resolve(d);
     return d.catch((e) => {
       this.#warnOnce(`Denied ${name}: ${(e as Error).message}`);
-      this.#opts.onDecision?.(name, false);
+      this.#opts.onDecision?.(name, false, { error: e });
       return false;
     });
   }

@@ -22,6 +22,12 @@ export interface DecisionRequest {
   creds: Creds;
 }
 
+/** What `onDecision` is told besides the rule and the result. */
+export interface DecisionInfo {
+  /** Why the decision failed (OPA unreachable, a check that cannot run): it denied. */
+  error?: unknown;
+}
+
 /** Options of {@linkcode Enforcer}. */
 export interface EnforcerOptions {
   /** The text of a policy file (YAML or JSON). */
@@ -44,8 +50,8 @@ export interface EnforcerOptions {
   registry?: CheckRegistry;
   /** Services handed to checks (`http`, `opa`). */
   services?: Readonly<Record<string, unknown>>;
-  /** Told of every decision (metrics). */
-  onDecision?: (rule: string, allowed: boolean) => void;
+  /** Told of every decision (metrics); `info.error` when it failed (and so denied). */
+  onDecision?: (rule: string, allowed: boolean, info?: DecisionInfo) => void;
   /** Receives warnings (load problems once per load, evaluation problems once each); console.warn by default. */
   onWarning?: (message: string) => void;
   /** Milliseconds between checks of policy file modification times; 0 checks on every decision. */

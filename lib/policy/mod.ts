@@ -21,7 +21,13 @@
  * @module
  */
 export { Enforcer, tokenScope } from "./enforcer.ts";
-export type { DecisionRequest, EnforcerOptions, PolicyStatus, RuleDecider } from "./enforcer.ts";
+export type {
+  DecisionInfo,
+  DecisionRequest,
+  EnforcerOptions,
+  PolicyStatus,
+  RuleDecider,
+} from "./enforcer.ts";
 export {
   AndCheck,
   Check,

@@ -143,7 +143,7 @@ natsTest(
   },
 );
 
-Deno.test("the page without detailed hides messages and the runtime", async () => {
+Deno.test("the page without detailed shows each check's reason, hides details and the runtime", async () => {
   const dir = await Deno.makeTempDir({ prefix: "health-page-" });
   const browser = await launch();
   try {
@@ -167,6 +167,23 @@ Deno.test("the page without detailed hides messages and the runtime", async () =
       (await page.locator("section.checks th").allInnerTexts()).map((h) => h.toLowerCase()),
       ["check", "result", "age"],
     );
+    const row = page.locator('tr[data-check="disable_by_file"]');
+    assert.match(await row.locator(".result").innerText(), /^PASS\s+OK$/);
+
+    // Out of rotation: the check's message (its reason, as the plain reply gives it) shows.
+    await Deno.writeTextFile(`${dir}/off`, "");
+    await waitFor(async () => (await request(ours.ports[0]!)).status === 503, {
+      what: "out of rotation",
+    });
+    await page.reload();
+    assert.equal(await page.title(), "Healthcheck Status: UNAVAILABLE");
+    assert.equal(
+      await page.locator(".summary").innerText(),
+      "The check fails: this instance is out of rotation.",
+    );
+    assert.match(await row.locator(".result").innerText(), /^FAIL\s+DISABLED BY FILE$/);
+    assert.equal(await row.locator(".reason").isVisible(), true);
+    assert.match(await row.locator(".age").innerText(), /^\d+(\.\d)? s ago$/);
     assert.equal(await page.locator(".details").count(), 0);
     assert.equal(await page.locator("section.runtime").count(), 0);
     assert.doesNotMatch(await page.content(), new RegExp(dir), "no file paths without detailed");

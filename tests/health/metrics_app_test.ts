@@ -113,6 +113,37 @@ Deno.test("the health backends feed oslo_edge_health_check_up", async () => {
   }
 });
 
+Deno.test("disable_by_files_ports feeds one oslo_edge_health_check_up series per port", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/public_off`, "");
+    const service = await createService({
+      args: ["--dev"],
+      env: {
+        OS_HEALTHCHECK__BACKENDS: "disable_by_files_ports,config",
+        OS_HEALTHCHECK__DISABLE_BY_FILE_PATHS: `5000:${dir}/public_off,35357:${dir}/admin_off`,
+      },
+    });
+    try {
+      const s = parseSamples(await (await service.app.request("/metrics")).text());
+      const up = (port: string) =>
+        sampleValue(s, "oslo_edge_health_check_up", { check: "disable_by_files_ports", port });
+      assert.equal(up("5000"), 0);
+      assert.equal(up("35357"), 1);
+      assert.equal(sampleValue(s, "oslo_edge_health_check_up", { check: "config" }), 1);
+      assert.ok(
+        sampleValue(s, "oslo_edge_health_check_duration_seconds", {
+          check: "disable_by_files_ports",
+        })! >= 0,
+      );
+    } finally {
+      await service.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 natsTest("ServiceMetrics.watchTransport() exposes NATS traffic and reconnects", async () => {
   await using server = await startNatsServer();
   await using transport = await connectTransport(server.url, { reconnectTimeWait: 100 });

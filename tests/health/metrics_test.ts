@@ -3,8 +3,10 @@ import {
   MetricsError,
   MetricsRegistry,
   RPC_BUCKETS,
+  rpcHooks,
   ServiceMetrics,
 } from "../../lib/health/mod.ts";
+import { MessagingTimeout, Target } from "../../lib/messaging/mod.ts";
 import { parseSamples, sampleValue } from "./_prometheus.ts";
 import { runPython } from "./_python.ts";
 
@@ -66,7 +68,7 @@ Deno.test("ServiceMetrics hooks feed their series", async () => {
   m.natsStatus({ type: "disconnect", server: "127.0.0.1:4222" });
   m.natsStatus({ type: "reconnect", server: "127.0.0.1:4222" });
   m.natsRtt(2.5);
-  m.healthResult("nats", { available: false, reason: "NATS UNAVAILABLE" }, 12);
+  m.healthResult("nats", { available: false, reason: "NATS UNAVAILABLE" }, { durationMs: 12 });
   const s = parseSamples(await m.registry.render());
   const v = (name: string, labels: Record<string, string> = {}) => sampleValue(s, name, labels);
   assert.equal(
@@ -221,4 +223,56 @@ Deno.test("MetricsRegistry instruments: bound series, label checks, histogram bu
   assert.equal(sampleValue(s, "h_seconds_bucket", { le: "+Inf" }), 4);
   assert.equal(sampleValue(s, "h_seconds_sum"), 2.65);
   assert.equal(sampleValue(s, "h_seconds_count"), 4);
+});
+
+Deno.test("rpcHooks() writes oslo.metrics' labels, names exceptions and caps method names", async () => {
+  const m = new ServiceMetrics();
+  const hooks = rpcHooks(m, { process: "edge", maxMethods: 2 });
+  const target = new Target({ topic: "edge_control", server: "control", namespace: "ns" });
+  const call = (method: string) => ({
+    callType: "call" as const,
+    target,
+    exchange: "openstack",
+    method,
+    namespace: "ns",
+    version: undefined,
+    timeout: 5000,
+  });
+  hooks.onClientCall(call("register_agent"))?.(new MessagingTimeout("no reply"));
+  hooks.onClientCall(call("ping"))?.();
+  hooks.onClientCall(call("invented_1"))?.();
+  hooks.onClientCall(call("invented_2"))?.();
+  const s = parseSamples(await m.registry.render());
+  const labels = {
+    call_type: "call",
+    exchange: "openstack",
+    topic: "edge_control",
+    namespace: "ns",
+    version: "None",
+    server: "control",
+    fanout: "None",
+    process: "edge",
+    method: "register_agent",
+    timeout: "5",
+  };
+  assert.equal(sampleValue(s, "oslo_messaging_rpc_client_invocation_end_total", labels), 1);
+  assert.equal(
+    sampleValue(s, "oslo_messaging_rpc_client_exception_total", {
+      ...labels,
+      exception: "MessagingTimeout",
+    }),
+    1,
+  );
+  const methods = new Set(
+    s.filter((x) => x.name === "oslo_messaging_rpc_client_invocation_start_total")
+      .map((x) => x.labels.method),
+  );
+  assert.deepEqual([...methods].sort(), ["other", "ping", "register_agent"]);
+  assert.equal(
+    sampleValue(s, "oslo_messaging_rpc_client_invocation_start_total", {
+      ...labels,
+      method: "other",
+    }),
+    2,
+  );
 });

@@ -99,3 +99,42 @@ Deno.test("HealthMonitor.close() stops probing and closes plugins; liveness then
   assert.equal(closed, true);
   assert.equal(monitor.liveness().ok, false);
 });
+
+Deno.test("HealthMonitor.refresh() probes the named plugin now and keeps one schedule", async () => {
+  const dep = counting("dep", "dependency");
+  const other = counting("other", "dependency");
+  await using monitor = new HealthMonitor([dep.plugin, other.plugin], { interval: 60_000 });
+  await monitor.start();
+  assert.equal(dep.calls(), 1);
+  await monitor.refresh("dep");
+  assert.equal(dep.calls(), 2, "probed at once, not after the 60 s interval");
+  assert.equal(other.calls(), 1, "other plugins keep their turn");
+
+  // Refreshes while a probe runs still leave one pending turn: ~3 turns of 100 ms follow.
+  const paced = counting("paced", "dependency");
+  await using m2 = new HealthMonitor([paced.plugin], { interval: 100 });
+  await m2.start();
+  for (let i = 0; i < 3; i++) {
+    await Promise.all([m2.refresh("paced"), m2.refresh("paced"), m2.refresh("paced")]);
+  }
+  await new Promise((r) => setTimeout(r, 350));
+  assert.ok(paced.calls() <= 14, `one schedule, not one per refresh (${paced.calls()} probes)`);
+});
+
+Deno.test("HealthMonitor onResult gets a per-port backend's result for each configured port", async () => {
+  const seen: string[] = [];
+  await using monitor = new HealthMonitor([{
+    name: "ports",
+    kind: "file",
+    probe: () =>
+      Promise.resolve({
+        byPort: new Map([
+          [5000, { available: true, reason: "OK" }],
+          [35357, { available: false, reason: "DISABLED BY FILE" }],
+        ]),
+        otherPorts: { available: true, reason: "OK" },
+      }),
+  }], { onResult: (name, r, probe) => seen.push(`${name}:${probe.port}:${r.reason}`) });
+  await monitor.start();
+  assert.deepEqual(seen, ["ports:5000:OK", "ports:35357:DISABLED BY FILE"]);
+});
