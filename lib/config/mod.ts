@@ -21,7 +21,7 @@
  * @module
  */
 export { ConfigOpts } from "./config_opts.ts";
-export type { ConfigLogger, ConfigOptsOptions } from "./config_opts.ts";
+export type { ConfigLogger, ConfigOptsOptions } from "./config_options.ts";
 export type { GroupInfo } from "./registry.ts";
 export type { LoadOptions } from "./load.ts";
 export { normalizeGroupName } from "./namespace.ts";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigOpts, intOpt, optGroup, reloadOnSignal } from "../../lib/config/mod.ts";
 import { waitFor } from "../_support/wait.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -141,4 +142,41 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("reloadOnSignal() survives a throwing onEvent and listener: one line each, the next SIGHUP still reloads", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/svc.conf`;
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 1\n");
+    const lines: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (m: string) => void lines.push(m) };
+    const conf = await new ConfigOpts({ logger, drivers: [] })
+      .register(optGroup("DEFAULT", [intOpt("mut", { mutable: true })]))
+      .load({ args: ["--config-file", path], env: false });
+    conf.onReload(() => {
+      throw new Error("listener bug");
+    });
+    let events = 0;
+    using _ = reloadOnSignal(conf, {
+      onEvent: () => {
+        events++;
+        throw new RangeError("onEvent bug");
+      },
+    });
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 2\n");
+    Deno.kill(Deno.pid, "SIGHUP");
+    await waitFor(() => lines.length >= 2, { timeout: 10_000, what: "the logged failures" });
+    assert.deepEqual(lines, [
+      "A config reload listener failed: Error: listener bug",
+      "A SIGHUP reload failed: RangeError: onEvent bug",
+    ]);
+    assert.equal(conf.get("DEFAULT", "mut"), 2);
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 3\n");
+    Deno.kill(Deno.pid, "SIGHUP");
+    await waitFor(() => events === 2, { timeout: 10_000, what: "the second reload" });
+    assert.equal(conf.get("DEFAULT", "mut"), 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -72,6 +72,19 @@ Deno.test("validateConfigText() never shows a secret value", () => {
   assert.doesNotMatch(JSON.stringify(f), /hunter2/);
 });
 
+Deno.test("validateConfigText() never shows a secret value through a reference to it", () => {
+  const groups = [
+    optGroup("database", [strOpt("pin", { secret: true }), intOpt("max_pool_size")]),
+  ];
+  const f = validateConfigText("[database]\npin = hunter2\nmax_pool_size = $pin\n", groups);
+  assert.deepEqual(kinds(f), ["invalid-value@3"]);
+  assert.equal(
+    f[0]?.message,
+    "Invalid value for database/max_pool_size: the value (not shown: secret) is not a valid integer value",
+  );
+  assert.doesNotMatch(JSON.stringify(f), /hunter2/);
+});
+
 Deno.test("validateConfigText() mirrors --check-defaults and --exclude-group", () => {
   const f = validateConfigText(
     "[oslo_policy]\nenforce_scope = false\npolicy_file = x.json\n",
