@@ -17,8 +17,10 @@
 import {
   ArgsError,
   boolOpt,
+  compileExcludePatterns,
   ConfigError,
   ConfigOpts,
+  ExcludePatternError,
   exitStatus,
   type Finding,
   listOpt,
@@ -137,6 +139,16 @@ export async function main(args: readonly string[], io: ValidatorIO = CONSOLE_IO
   }
   const get = (name: string) => conf.get("DEFAULT", name);
   const input = get("input_file") as string;
+  if (get("check_defaults")) {
+    // Compiled only where they are used, as oslo-config-validator; a bad one is a bad command line.
+    try {
+      compileExcludePatterns(get("exclude_options") as string[]);
+    } catch (e) {
+      if (!(e instanceof ExcludePatternError)) throw e;
+      io.err(`${USAGE}\nconfig-validator: error: argument --exclude-options: ${e.message}`);
+      return 2;
+    }
+  }
   try {
     const schema = await schemaFor(
       (get("namespace") as string[] | undefined) ?? [],

@@ -103,6 +103,11 @@ export { parseArgs } from "./args.ts";
 export type { ArgEvent, CliOpt, ParsedArgs } from "./args.ts";
 export { suggest } from "./suggest.ts";
 export {
+  compileExcludePatterns,
+  ExcludePatternError,
+  UNTRUSTED_PATTERN_LIMITS,
+} from "./exclude_patterns.ts";
+export {
   exitStatus,
   KNOWN_BAD_GROUPS,
   VALIDATE_DEFAULTS_EXCLUSIONS,

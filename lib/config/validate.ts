@@ -15,6 +15,7 @@ import { pyFloatRepr, pyStr } from "./py.ts";
 import { type Schema, schemaFromGroups, type SchemaGroup } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { checkValues } from "./validate_values.ts";
+import { compileExcludePatterns } from "./exclude_patterns.ts";
 
 /** What kind of problem a finding is. */
 export type FindingKind =
@@ -60,7 +61,10 @@ export interface ValidateOptions {
   checkDefaults?: boolean;
   /** `--exclude-group`: sections not validated. */
   excludeGroups?: readonly string[];
-  /** `--exclude-options`: regexes of option names `checkDefaults` skips. */
+  /**
+   * `--exclude-options`: regexes of option names `checkDefaults` skips (an
+   * invalid one throws `ExcludePatternError`; see `compileExcludePatterns`).
+   */
   excludeOptions?: readonly string[];
   /** Check values, references and required options too (default true). */
   checkValues?: boolean;
@@ -255,9 +259,7 @@ function truthy(v: unknown): boolean {
 /** oslo-config-validator's `_validate_defaults`, line for line. */
 function checkDefaults(sections: RawSections, s: Schema, options: ValidateOptions): Finding[] {
   const out: Finding[] = [];
-  const exclusions = (options.excludeOptions ?? VALIDATE_DEFAULTS_EXCLUSIONS).map((p) =>
-    new RegExp(`^(?:${p})$`)
-  );
+  const exclusions = compileExcludePatterns(options.excludeOptions ?? VALIDATE_DEFAULTS_EXCLUSIONS);
   const excluded = new Set(options.excludeGroups ?? []);
   for (const [group, info] of s.groups) {
     if (excluded.has(group)) continue;

@@ -234,3 +234,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test("main() refuses a bad --exclude-options pattern as argparse refuses an argument, exit 2 and no trace", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = `${dir}/svc.conf`;
+    await Deno.writeTextFile(input, "[DEFAULT]\ndebug = true\n");
+    const args = ["--opt-data", SAMPLE, "--input-file", input, "--check-defaults"];
+    const bad = await runOurs([...args, "--exclude-options", "debug,a(b"]);
+    assert.equal(bad.rc, 2);
+    assert.equal(bad.lines.length, 2);
+    assert.match(bad.lines[0] ?? "", /^usage: config-validator /);
+    assert.equal(
+      bad.lines[1],
+      'config-validator: error: argument --exclude-options: Cannot use exclude pattern "a(b": Unterminated group',
+    );
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../../cli/config_validator.ts", import.meta.url).pathname,
+        ...args,
+        "--exclude-options",
+        "(",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(child.stderr);
+    assert.equal(child.code, 2);
+    assert.match(
+      err,
+      /config-validator: error: argument --exclude-options: .*"\(": Unterminated group\n$/,
+    );
+    assert.doesNotMatch(err, /^\s+at /m, "no stack trace");
+    // Without --check-defaults the patterns are unused, as in oslo-config-validator.
+    assert.equal((await runOurs([...args.slice(0, 4), "--exclude-options", "("])).rc, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
