@@ -11,7 +11,7 @@
  *
  * `schema` names a built-in schema (`oslo-edge`, and the samples in
  * `[config] sample_dir`); `sample` is `oslo-config-generator --format yaml|json`
- * output sent inline (within the body limit). Findings and warnings never hold
+ * output sent inline (within the body limit: a 413 says to use `sample_dir`). Findings and warnings never hold
  * the value of a secret option; `migrate` returns the submitted text rewritten.
  *
  * @module
@@ -33,6 +33,15 @@ import {
 } from "../lib/config/mod.ts";
 import { jsonBody } from "./shell/json_body.ts";
 import { HttpProblem } from "./shell/problem.ts";
+
+/**
+ * What a 413 on `/v1/config/*` adds to its detail: real samples outgrow the
+ * default body limit (Keystone's is about 330 KB, the limit 114688 bytes), and
+ * are meant to be given by name.
+ */
+export const CONFIG_BODY_LIMIT_HINT =
+  ": to validate against a large sample (Keystone's is about 330 KB), put it in [config] sample_dir " +
+  'and name it with "schema" (keystone.yaml is "schema": "keystone") instead of sending it inline';
 
 /** What the config router needs. */
 export interface ConfigAppDeps {

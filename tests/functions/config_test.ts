@@ -161,10 +161,23 @@ Deno.test("POST /v1/config/validate bounds what caller patterns can cost (ReDoS)
   await ok.body?.cancel();
 });
 
-Deno.test("POST /v1/config/validate keeps to the body limit", async () => {
+Deno.test("POST /v1/config/validate keeps to the body limit, and its 413 says to name big samples", async () => {
   const sample = await Deno.readTextFile(SAMPLE_PATH);
   const res = await post("/validate", { config: "", sample }, 64 * 1024);
   assert.equal(res.status, 413);
+  const problem = await res.json();
+  assert.equal(problem.type, "urn:oslo-edge:problem:body-too-large");
+  assert.equal(
+    problem.detail,
+    `Request body is larger than 65536 bytes ([oslo_middleware] max_request_body_size): to validate against a large sample (Keystone's is about 330 KB), put it in [config] sample_dir and name it with "schema" (keystone.yaml is "schema": "keystone") instead of sending it inline`,
+  );
+  const elsewhere = await app(16).request("/v1/policy/enforce", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ rule: "x".repeat(64) }),
+  });
+  assert.equal(elsewhere.status, 413);
+  assert.doesNotMatch((await elsewhere.json()).detail, /sample_dir/);
   const ok = await post("/validate", { config: "[oslo_policy]\nenforce_scope = maybe\n", sample });
   assert.equal((await ok.json()).findings[0].kind, "invalid-value");
 });
