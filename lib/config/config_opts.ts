@@ -32,6 +32,7 @@ import { deprecationWarnings, type GroupInfo, OptRegistry, type Registered } fro
 import { logOptValues, redactedValues } from "./dump.ts";
 import { convertFixed, resolveAll, type ResolvedValue } from "./resolve.ts";
 import { ReloadQueue } from "./reload_queue.ts";
+import { unknownOptions } from "./unknown_options.ts";
 import { type ConfigLogger, type ConfigOptsOptions, CONSOLE_LOGGER } from "./config_options.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
 
@@ -301,6 +302,15 @@ export class ConfigOpts {
   /** Deprecation warnings (and sources that failed to open) found while loading, each once. */
   get warnings(): readonly string[] {
     return this.#warnings;
+  }
+
+  /**
+   * What oslo.config silently ignores in the files read at load: options of
+   * registered groups that no option reads, and unregistered groups; one line
+   * each, `file:line: ignoring unknown option [DEFAULT] devug: did you mean "debug"?`.
+   */
+  unknownOptions(): string[] {
+    return unknownOptions(this.#registry, this.#loaded?.ns.files ?? []);
   }
 
   /** The config files read, in order. */
