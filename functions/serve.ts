@@ -7,8 +7,10 @@
  * `--site NAME --nats URL` also joins the edge site as its agent (see agent/).
  *
  * SIGHUP reloads the configuration (oslo.service's `restart_method='mutate'`):
- * mutable options (`[DEFAULT] debug`) change while requests keep being served,
- * immutable ones keep their values with a warning.
+ * mutable options change while requests keep being served, immutable ones keep
+ * their values with a warning. `[DEFAULT] debug` (mutable) turns on debug
+ * lines: the options at start (`log_opt_values`, secrets masked, as
+ * oslo.service logs them) and one line per request.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { reloadOnSignal } from "../lib/config/mod.ts";
 import { AgentSetupError, attachAgent } from "../agent/attach.ts";
 import { AGENT_GROUPS } from "../agent/options.ts";
 import { serviceHandlers } from "../agent/service_handlers.ts";
+import { ServiceLog } from "./service_log.ts";
 import { startService } from "./start.ts";
 
 const service = await startService(Deno.args, { extraGroups: AGENT_GROUPS });
@@ -36,13 +39,9 @@ try {
 const port = Number(Deno.env.get("PORT") ?? 8000);
 const hostname = Deno.env.get("HOST") ?? "0.0.0.0";
 
-conf.registerMutateHook((changes) => {
-  for (const c of changes) {
-    if (c.group === "DEFAULT" && c.name === "debug") {
-      console.log(`oslo-edge: debug logging ${c.new ? "on" : "off"}`);
-    }
-  }
-});
+const log = new ServiceLog({ debug: conf.get("DEFAULT", "debug") === true });
+log.follow(conf);
+if (log.debugEnabled) { for (const line of conf.logOptValues()) log.debug(line); }
 reloadOnSignal(conf, {
   onEvent: (e) => {
     if (e.ok) {
@@ -58,5 +57,17 @@ const server = Deno.serve({
   port,
   hostname,
   onListen: ({ port }) => console.log(`oslo-edge listening on http://localhost:${port}/`),
-}, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
+}, (req, info) => {
+  const env = { remoteAddr: info.remoteAddr, serverPort };
+  return log.debugEnabled ? logged(req, env) : app.fetch(req, env);
+});
 serverPort = (server.addr as Deno.NetAddr).port;
+
+/** A request with its debug line (method, path, status, time; never a body or a header). */
+async function logged(req: Request, env: Parameters<typeof app.fetch>[1]): Promise<Response> {
+  const started = performance.now();
+  const res = await app.fetch(req, env);
+  const path = new URL(req.url).pathname;
+  log.debug(`${req.method} ${path} ${res.status} ${(performance.now() - started).toFixed(1)} ms`);
+  return res;
+}
