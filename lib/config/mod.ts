@@ -37,8 +37,15 @@ export type {
 } from "./reload.ts";
 export { reloadOnSignal } from "./sighup.ts";
 export type { ReloadOnSignalOptions, SignalReload } from "./sighup.ts";
-export { parseIni, parseIniDocument } from "./ini.ts";
-export type { IniDocument, IniEntry, IniSection, IniSections, ParseIniOptions } from "./ini.ts";
+export { parseIni, parseIniDocument, parseIniMap } from "./ini.ts";
+export type {
+  IniDocument,
+  IniEntry,
+  IniSection,
+  IniSections,
+  IniSectionsMap,
+  ParseIniOptions,
+} from "./ini.ts";
 export { describeLocation } from "./location.ts";
 export type { Location, LocationKind } from "./location.ts";
 export { makeOpt, optGroup } from "./opt.ts";
