@@ -9,7 +9,8 @@
  *     deno task config-migrate --opt-data nova.yaml --input-file nova.conf --in-place
  *
  * Writes the new text on stdout (or `--output-file`, or back with
- * `--in-place`); `--dry-run` prints a unified diff instead. Changes and
+ * `--in-place`, through a symlink to its target); `--dry-run` prints a
+ * unified diff instead (as `diff -u`, every line ending in a line break). Changes and
  * warnings go to stderr. Exits 0, or 1 on an unreadable or unparsable input,
  * or on warnings with `--fatal-warnings`; 2 on a bad command line.
  *
@@ -63,11 +64,17 @@ const CONSOLE_IO: MigrateIO = {
   err: (t) => console.error(t),
 };
 
+/**
+ * Replaces the file at `path` with `text` by a rename, keeping its mode. A
+ * symlink (a config managed by a deployment tool, Kubernetes' `..data`) is
+ * written through: its target is replaced and the link stays.
+ */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.config-migrate.tmp`;
-  const mode = await Deno.stat(path).then((s) => s.mode ?? undefined).catch(() => undefined);
+  const target = await Deno.realPath(path);
+  const tmp = `${target}.config-migrate.tmp`;
+  const mode = await Deno.stat(target).then((s) => s.mode ?? undefined).catch(() => undefined);
   await Deno.writeTextFile(tmp, text, mode === undefined ? {} : { mode: mode & 0o7777 });
-  await Deno.rename(tmp, path);
+  await Deno.rename(tmp, target);
 }
 
 /** Runs the tool; returns the exit status. */

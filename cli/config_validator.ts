@@ -2,9 +2,13 @@
  * `deno task config-validator`: a drop-in for `oslo-config-validator`. Takes
  * its flags (`--input-file`, `--opt-data` or `--namespace`, `--fatal-warnings`,
  * `--check-defaults`, `--exclude-group`, `--exclude-options`, and its own
- * `--config-file`), prints its log lines byte for byte on stderr, each followed
- * by an indented line with the file, line and a hint, and exits 1 wherever it
- * does, and also for values the options' types refuse.
+ * `--config-file`), prints on stderr the lines it prints (`LEVEL:root:...`)
+ * byte for byte (secret values as `****`), each followed by an indented line
+ * with the file, line and a hint; what it never prints (values the options'
+ * types refuse, bad references, missing required options, unknown groups,
+ * parse errors) is logged as `LEVEL:oslo-edge:...`. Exits 1 wherever it does,
+ * and also for those value errors; 2 on a bad command line (a `--exclude-options`
+ * pattern that does not compile included).
  *
  *     deno task config-validator --opt-data keystone.yaml --input-file /etc/keystone/keystone.conf
  *
@@ -17,8 +21,10 @@
 import {
   ArgsError,
   boolOpt,
+  compileExcludePatterns,
   ConfigError,
   ConfigOpts,
+  ExcludePatternError,
   exitStatus,
   type Finding,
   listOpt,
@@ -137,6 +143,16 @@ export async function main(args: readonly string[], io: ValidatorIO = CONSOLE_IO
   }
   const get = (name: string) => conf.get("DEFAULT", name);
   const input = get("input_file") as string;
+  if (get("check_defaults")) {
+    // Compiled only where they are used, as oslo-config-validator; a bad one is a bad command line.
+    try {
+      compileExcludePatterns(get("exclude_options") as string[]);
+    } catch (e) {
+      if (!(e instanceof ExcludePatternError)) throw e;
+      io.err(`${USAGE}\nconfig-validator: error: argument --exclude-options: ${e.message}`);
+      return 2;
+    }
+  }
   try {
     const schema = await schemaFor(
       (get("namespace") as string[] | undefined) ?? [],
@@ -160,7 +176,7 @@ export async function main(args: readonly string[], io: ValidatorIO = CONSOLE_IO
     return exitStatus(findings, { fatalWarnings: get("fatal_warnings") as boolean });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    io.err(`ERROR:root:${e.message}`);
+    io.err(`ERROR:oslo-edge:${e.message}`);
     return 1;
   }
 }

@@ -19,7 +19,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
-import { createConfigApp } from "./config.ts";
+import { CONFIG_BODY_LIMIT_HINT, createConfigApp } from "./config.ts";
 import { createLimitApp, type LimitAppDeps } from "./limit.ts";
 import { createPolicyApp } from "./policy.ts";
 import { Enforcer } from "../lib/policy/mod.ts";
@@ -82,10 +82,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }));
   app.use(bodyLimit({
     maxSize: deps.maxBodySize,
-    onError: () => {
+    onError: (c) => {
+      const hint = c.req.path.startsWith("/v1/config/") ? CONFIG_BODY_LIMIT_HINT : "";
       throw new HttpProblem(
         "ERR_BODY_TOO_LARGE",
-        `Request body is larger than ${deps.maxBodySize} bytes ([oslo_middleware] max_request_body_size)`,
+        `Request body is larger than ${deps.maxBodySize} bytes ([oslo_middleware] max_request_body_size)${hint}`,
       );
     },
   }));

@@ -11,7 +11,7 @@
  *
  * `schema` names a built-in schema (`oslo-edge`, and the samples in
  * `[config] sample_dir`); `sample` is `oslo-config-generator --format yaml|json`
- * output sent inline (within the body limit). Findings and warnings never hold
+ * output sent inline (within the body limit: a 413 says to use `sample_dir`). Findings and warnings never hold
  * the value of a secret option; `migrate` returns the submitted text rewritten.
  *
  * @module
@@ -19,6 +19,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
+  compileExcludePatterns,
+  ExcludePatternError,
   exitStatus,
   loadSchema,
   migrateConfigText,
@@ -31,6 +33,15 @@ import {
 } from "../lib/config/mod.ts";
 import { jsonBody } from "./shell/json_body.ts";
 import { HttpProblem } from "./shell/problem.ts";
+
+/**
+ * What a 413 on `/v1/config/*` adds to its detail: real samples outgrow the
+ * default body limit (Keystone's is about 330 KB, the limit 114688 bytes), and
+ * are meant to be given by name.
+ */
+export const CONFIG_BODY_LIMIT_HINT =
+  ": to validate against a large sample (Keystone's is about 330 KB), put it in [config] sample_dir " +
+  'and name it with "schema" (keystone.yaml is "schema": "keystone") instead of sending it inline';
 
 /** What the config router needs. */
 export interface ConfigAppDeps {
@@ -51,7 +62,17 @@ const ValidateBody = z.object({
   ...Source,
   check_defaults: z.boolean().default(false),
   exclude_groups: z.array(z.string()).default([]),
-  exclude_options: z.array(z.string()).optional(),
+  // The caller's regexes run on this server: an invalid one is a 400 naming it, and they are held to
+  // lib/config's untrusted limits (count, length, no nested or many repetitions: ReDoS), with the
+  // names they run against capped too (MAX_SAMPLE_NAME).
+  exclude_options: z.array(z.string()).optional().superRefine((list, ctx) => {
+    try {
+      compileExcludePatterns(list ?? [], { untrusted: true });
+    } catch (e) {
+      if (!(e instanceof ExcludePatternError)) throw e;
+      ctx.addIssue({ code: "custom", path: [e.index], message: e.message });
+    }
+  }),
   fatal_warnings: z.boolean().default(false),
 }).refine((b) => !(b.schema && b.sample), {
   message: "give schema or sample, not both",
@@ -62,6 +83,14 @@ const MigrateBody = z.object(Source).refine((b) => !(b.schema && b.sample), {
   message: "give schema or sample, not both",
   path: ["sample"],
 });
+
+/**
+ * The longest option name an inline sample may hold when the caller's
+ * `exclude_options` run against its names: it bounds what a pattern can cost
+ * (see lib/config's `compileExcludePatterns` for the limits on the patterns
+ * themselves). OpenStack's longest is 59 characters.
+ */
+const MAX_SAMPLE_NAME = 80;
 
 /** Parsed samples by content hash, per isolate (a few, most recent last). */
 const SAMPLE_CACHE_SIZE = 8;
@@ -107,7 +136,22 @@ export function createConfigApp(deps: ConfigAppDeps): Hono {
 
   app.post("/validate", jsonBody(ValidateBody), async (c) => {
     const body = c.req.valid("json");
-    const findings = validateConfigText(body.config, await schemaOf(body), {
+    const schema = await schemaOf(body);
+    if (body.sample !== undefined && body.check_defaults && body.exclude_options) {
+      for (const g of schema.groups.values()) {
+        const long = g.opts.find((o) => Math.max(o.name.length, o.dest.length) > MAX_SAMPLE_NAME);
+        if (!long) continue;
+        throw new HttpProblem("ERR_VALIDATION", "Invalid request body: 1 issue", {
+          errors: [{
+            path: "sample",
+            message: `option [${g.name}] ${
+              long.name.slice(0, 40)
+            }... is longer than ${MAX_SAMPLE_NAME} characters: exclude_options cannot run against it`,
+          }],
+        });
+      }
+    }
+    const findings = validateConfigText(body.config, schema, {
       ...(body.file === undefined ? {} : { file: body.file }),
       checkDefaults: body.check_defaults,
       excludeGroups: body.exclude_groups,

@@ -8,8 +8,10 @@
  * `--site NAME --nats URL` also joins the edge site as its agent (see agent/).
  *
  * SIGHUP reloads the configuration (oslo.service's `restart_method='mutate'`):
- * mutable options (`[DEFAULT] debug`) change while requests keep being served,
- * immutable ones keep their values with a warning.
+ * mutable options change while requests keep being served, immutable ones keep
+ * their values with a warning. `[DEFAULT] debug` (mutable) turns on debug
+ * lines: the options at start (`log_opt_values`, secrets masked, as
+ * oslo.service logs them) and one line per request.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { AGENT_GROUPS } from "../agent/options.ts";
 import { serviceHandlers } from "../agent/service_handlers.ts";
 import { listenFailure, listenHost, listenPort, listenUrl } from "./listen.ts";
 import { DEFAULT_OPTS } from "./options.ts";
+import { ServiceLog } from "./service_log.ts";
 import { startService } from "./start.ts";
 
 let port = 8000;
@@ -52,13 +55,9 @@ try {
 }
 const { hostname } = host(conf.group(DEFAULT_OPTS).dev);
 
-conf.registerMutateHook((changes) => {
-  for (const c of changes) {
-    if (c.group === "DEFAULT" && c.name === "debug") {
-      console.log(`oslo-edge: debug logging ${c.new ? "on" : "off"}`);
-    }
-  }
-});
+const log = new ServiceLog({ debug: conf.get("DEFAULT", "debug") === true });
+log.follow(conf);
+if (log.debugEnabled) { for (const line of conf.logOptValues()) log.debug(line); }
 reloadOnSignal(conf, {
   onEvent: (e) => {
     if (e.ok) {
@@ -77,9 +76,21 @@ try {
     hostname,
     onListen: ({ port }) =>
       console.log(`oslo-edge listening on ${listenUrl(hostname, port)} (bound to ${hostname})`),
-  }, (req, info) => app.fetch(req, { remoteAddr: info.remoteAddr, serverPort }));
+  }, (req, info) => {
+    const env = { remoteAddr: info.remoteAddr, serverPort };
+    return log.debugEnabled ? logged(req, env) : app.fetch(req, env);
+  });
 } catch (e) {
   console.error(`oslo-edge: ${listenFailure(e, hostname, port)}`);
   Deno.exit(1);
 }
 serverPort = server.addr.port;
+
+/** A request with its debug line (method, path, status, time; never a body or a header). */
+async function logged(req: Request, env: Parameters<typeof app.fetch>[1]): Promise<Response> {
+  const started = performance.now();
+  const res = await app.fetch(req, env);
+  const path = new URL(req.url).pathname;
+  log.debug(`${req.method} ${path} ${res.status} ${(performance.now() - started).toFixed(1)} ms`);
+  return res;
+}

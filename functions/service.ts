@@ -70,7 +70,7 @@ export interface Service {
   app: Hono<AppEnv>;
   /** The loaded options. */
   conf: ConfigOpts;
-  /** Lines to print at start (deprecations, auth off in dev mode). */
+  /** Lines to print at start (deprecations, unknown options and groups, auth off in dev mode). */
   warnings: string[];
   /** The areas behind the app. */
   parts: ServiceParts;
@@ -170,6 +170,8 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   });
   await policy.finish();
   await health.health.start();
+  // Typos oslo.config would ignore silently (`devug = true`): one warning each, start anyway.
+  warnings.push(...conf.unknownOptions());
   return {
     app,
     conf,

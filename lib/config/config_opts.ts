@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { CliOpt } from "./args.ts";
 import { BUILTIN_DRIVERS } from "./drivers/builtin.ts";
 import { ConfigErrors, NoSuchOptError, RequiredOptError } from "./errors.ts";
 import type { Location } from "./location.ts";
@@ -19,44 +18,23 @@ import {
 } from "./load.ts";
 import { type ConfigText, fileSections, normalizeGroupName } from "./namespace.ts";
 import { type GroupValues, type Opt, type OptGroup } from "./opt.ts";
-import { listOpt } from "./opt_compound.ts";
-import { openSources } from "./open_sources.ts";
+import {
+  CONFIG_SOURCE_OPT,
+  type OpenedSources,
+  openSources,
+  sourceHost,
+  SourceState,
+} from "./open_sources.ts";
 import type { MutateHook, ReloadEvent, ReloadListener, ReloadStatus } from "./reload.ts";
 import { reloadConfig } from "./reload_run.ts";
 import type { Namespace } from "./raw.ts";
 import { deprecationWarnings, type GroupInfo, OptRegistry, type Registered } from "./registry.ts";
 import { logOptValues, redactedValues } from "./dump.ts";
-import { resolveAll, type ResolvedValue } from "./resolve.ts";
+import { convertFixed, resolveAll, type ResolvedValue } from "./resolve.ts";
+import { ReloadQueue } from "./reload_queue.ts";
+import { unknownOptions } from "./unknown_options.ts";
+import { type ConfigLogger, type ConfigOptsOptions, CONSOLE_LOGGER } from "./config_options.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
-
-/** Where lib/config writes what it has to say at run time (reloads, sources). */
-export interface ConfigLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** Options of the {@linkcode ConfigOpts} constructor. */
-export interface ConfigOptsOptions {
-  /** Config-source drivers `[group] driver = ...` may name (the built-in ones by default). */
-  drivers?: readonly ConfigSourceDriver[];
-  /** Defaults to the console. */
-  logger?: ConfigLogger;
-}
-
-const CONSOLE: ConfigLogger = {
-  info: (m) => console.log(m),
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-};
-
-/** oslo.config registers `config_source` on every `ConfigOpts`. */
-const CONFIG_SOURCE = listOpt("config_source", {
-  default: [],
-  metavar: "SOURCE",
-  help: "Lists configuration groups that provide more details for accessing configuration " +
-    "settings from locations other than local files.",
-});
 
 /**
  * Registered options and their values.
@@ -85,19 +63,19 @@ export class ConfigOpts {
   #loadOptions: LoadOptions = {};
   #loaded: LoadedNamespace | undefined;
   #mutableNs: Namespace | undefined;
-  #sources: ConfigSource[] = [];
+  #src = new SourceState();
   #drivers: readonly ConfigSourceDriver[];
   #hooks: MutateHook[] = [];
   #listeners: ReloadListener[] = [];
   #status: ReloadStatus = { reloads: 0, failedReloads: 0, changesApplied: 0 };
-  #reloading: Promise<ReloadEvent> | undefined;
+  #reloads = new ReloadQueue<ReloadEvent>();
   /** Where run-time messages go. */
   readonly logger: ConfigLogger;
 
   constructor(options: ConfigOptsOptions = {}) {
     this.#drivers = options.drivers ?? BUILTIN_DRIVERS;
-    this.logger = options.logger ?? CONSOLE;
-    this.registerOpt(CONFIG_SOURCE);
+    this.logger = options.logger ?? CONSOLE_LOGGER;
+    this.registerOpt(CONFIG_SOURCE_OPT);
   }
 
   /** Registers a group and its options; registering the same option twice is a no-op. */
@@ -140,19 +118,8 @@ export class ConfigOpts {
 
   /** The registered option (deprecated names map to the new one), or undefined. */
   findOpt(group: string, name: string): Opt | undefined {
-    const k = this.#find(group, name);
+    const k = this.#registry.find(group, name);
     return k === undefined ? undefined : this.#registry.opts.get(k)?.opt;
-  }
-
-  #find(group: string, name: string): string | undefined {
-    return this.#registry.find(group, name);
-  }
-
-  #cliOpts(): CliOpt[] {
-    return [...this.#registry.opts.values()].filter((r) => r.cli).map((r) => ({
-      group: r.group,
-      opt: r.opt,
-    }));
   }
 
   /**
@@ -161,8 +128,18 @@ export class ConfigOpts {
    * or a file error (`ConfigFilesNotFoundError`, `ConfigFileParseError`, ...).
    */
   async load(options: LoadOptions = {}): Promise<this> {
-    this.#start(options, await loadNamespace(options, this.#cliOpts()));
-    if (this.#drivers.length > 0) this.#sources = await openSources(this, this.#drivers);
+    this.#start(options, await loadNamespace(options, this.#registry.cliOpts()));
+    if (this.#drivers.length > 0) {
+      const src = this.#src;
+      src.opened = await openSources(
+        this.#sourceHost((this.#loaded as LoadedNamespace).ns, (m) => {
+          src.warnings.push(m);
+          this.logger.warn(m);
+        }),
+        this.#drivers,
+      );
+      src.atLoad = [...src.opened.values()];
+    }
     return this.#finish();
   }
 
@@ -182,8 +159,7 @@ export class ConfigOpts {
     this.#loadOptions = options;
     this.#loaded = loaded;
     this.#mutableNs = undefined;
-    this.#sources = [];
-    this.#sourceWarnings = [];
+    this.#src = new SourceState();
   }
 
   #finish(): this {
@@ -195,7 +171,7 @@ export class ConfigOpts {
   /** Resolves every value; throws when `strict` and something is invalid. */
   #resolve(strict: boolean): void {
     if (!this.#loaded) return;
-    const out = resolveAll(this.#resolveInput(this.#loaded.ns, this.#mutableNs));
+    const out = resolveAll(this.#resolveInput(this.#loaded.ns, this.#mutableNs, this.#src.mutable));
     if (strict && out.errors.length > 0) {
       throw out.errors.length === 1 ? out.errors[0] : new ConfigErrors(out.errors);
     }
@@ -204,13 +180,18 @@ export class ConfigOpts {
       ...new Set([
         ...deprecationWarnings(this.#registry, this.#loaded?.ns.files ?? []),
         ...out.warnings,
-        ...this.#sourceWarnings,
+        ...this.#src.warnings,
       ]),
     ];
   }
 
   /** Inputs for a resolution pass (used by reload too). */
-  #resolveInput(ns: Namespace, mutableNs: Namespace | undefined) {
+  #resolveInput(
+    ns: Namespace,
+    mutableNs: Namespace | undefined,
+    mutableSources: readonly ConfigSource[] | undefined,
+    sources: readonly ConfigSource[] = this.#src.atLoad,
+  ) {
     return {
       opts: this.#registry.opts,
       groups: new Set(this.#registry.groups.keys()),
@@ -218,34 +199,30 @@ export class ConfigOpts {
       setDefaults: this.#setDefaults,
       ns,
       ...(mutableNs ? { mutableNs } : {}),
-      sources: this.#sources,
-      find: (g: string, n: string) => this.#find(g, n),
+      sources,
+      ...(mutableSources ? { mutableSources } : {}),
+      find: (g: string, n: string) => this.#registry.find(g, n),
     };
   }
 
-  #sourceWarnings: string[] = [];
-
-  /** @internal Used while opening sources: resolves leniently, then reads. */
-  sourceHost(): SourceHost {
-    return {
-      registerOpts: (opts: readonly Opt[], group: string) => {
-        for (const opt of opts) this.#registry.add(opt, group, false);
-      },
-      get: (group: string, name: string) => {
+  /**
+   * What drivers see while opening (at load and on reload): their settings
+   * resolved from the files read at load (immutable, never from other
+   * sources), the environment of `envNs`.
+   */
+  #sourceHost(envNs: Namespace, warn: (message: string) => void): SourceHost {
+    return sourceHost(this.#registry, {
+      get: (k) => {
         // Only this option (and what it refers to) is resolved: the rest may need the sources.
-        const k = this.#keyOrThrow(group, name);
-        const input = this.#resolveInput((this.#loaded as LoadedNamespace).ns, undefined);
-        const out = resolveAll(input, [k]);
+        const ns = (this.#loaded as LoadedNamespace).ns;
+        const out = resolveAll(this.#resolveInput(ns, undefined, undefined, []), [k]);
         const err = out.errors.find((e) => !(e instanceof RequiredOptError));
         if (err) throw err;
         return out.values.get(k)?.value;
       },
-      warn: (message: string) => {
-        this.#sourceWarnings.push(message);
-        this.logger.warn(message);
-      },
-      env: () => this.#loaded?.ns.env ?? {},
-    };
+      warn,
+      env: envNs.env,
+    });
   }
 
   #refresh(): void {
@@ -253,18 +230,27 @@ export class ConfigOpts {
   }
 
   #resolved(group: string, name: string): ResolvedValue {
-    const k = this.#find(group, name);
-    if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
+    const k = this.#keyOrThrow(group, name);
     const v = this.#values.get(k);
     if (v) return v;
     const opt = (this.#registry.opts.get(k) as Registered).opt;
     // Not loaded yet: defaults only.
-    return { value: this.#setDefaults.get(k) ?? opt.default, location: { kind: "opt_default" } };
+    const value = this.#setDefaults.get(k) ?? opt.default;
+    return { value, location: { kind: "opt_default" }, ...(opt.secret ? { secret: true } : {}) };
   }
 
   /** The value of `group/name`; throws {@linkcode NoSuchOptError} when not registered. */
   get(group: string, name: string): unknown {
     return this.#resolved(group, name).value;
+  }
+
+  /**
+   * Whether the value of `group/name` must never be shown: its option is
+   * declared secret, the value came from a secret store (`secrets_dir`,
+   * `castellan`), or it substitutes a value that is secret.
+   */
+  isSecret(group: string, name: string): boolean {
+    return !!this.#resolved(group, name).secret;
   }
 
   /** Where the value of `group/name` came from (file and line, environment variable, ...). */
@@ -280,17 +266,20 @@ export class ConfigOpts {
   }
 
   #keyOrThrow(group: string, name: string): string {
-    const k = this.#find(group, name);
+    const k = this.#registry.find(group, name);
     if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
     return k;
   }
 
+  #setFixed(map: Map<string, unknown>, group: string, name: string, value: unknown): void {
+    const k = this.#keyOrThrow(group, name);
+    map.set(k, convertFixed((this.#registry.opts.get(k) as Registered).opt, value));
+    this.#refresh();
+  }
+
   /** Overrides a value above every source (converted by the option's type). */
   setOverride(group: string, name: string, value: unknown): void {
-    const k = this.#keyOrThrow(group, name);
-    const opt = (this.#registry.opts.get(k) as Registered).opt;
-    this.#overrides.set(k, convertFixed(opt, value));
-    this.#refresh();
+    this.#setFixed(this.#overrides, group, name, value);
   }
 
   /** Removes an override. */
@@ -301,10 +290,7 @@ export class ConfigOpts {
 
   /** Replaces an option's default (converted by the option's type). */
   setDefault(group: string, name: string, value: unknown): void {
-    const k = this.#keyOrThrow(group, name);
-    const opt = (this.#registry.opts.get(k) as Registered).opt;
-    this.#setDefaults.set(k, convertFixed(opt, value));
-    this.#refresh();
+    this.#setFixed(this.#setDefaults, group, name, value);
   }
 
   /** Removes a replaced default. */
@@ -316,6 +302,15 @@ export class ConfigOpts {
   /** Deprecation warnings (and sources that failed to open) found while loading, each once. */
   get warnings(): readonly string[] {
     return this.#warnings;
+  }
+
+  /**
+   * What oslo.config silently ignores in the files read at load: options of
+   * registered groups that no option reads, and unregistered groups; one line
+   * each, `file:line: ignoring unknown option [DEFAULT] devug: did you mean "debug"?`.
+   */
+  unknownOptions(): string[] {
+    return unknownOptions(this.#registry, this.#loaded?.ns.files ?? []);
   }
 
   /** The config files read, in order. */
@@ -331,31 +326,35 @@ export class ConfigOpts {
 
   /** Every value by group, secrets shown as `****` (oslo.config's `log_opt_values`). */
   redactedValues(): Record<string, Record<string, unknown>> {
-    return redactedValues(this.#registry, (g, n) => this.get(g, n));
+    return redactedValues(this.#registry, (g, n) => this.#resolved(g, n));
   }
 
   /** The lines oslo.config's `log_opt_values` writes, secrets as `****`. */
   logOptValues(): string[] {
-    return logOptValues(this.#registry, (g, n) => this.get(g, n), {
+    return logOptValues(this.#registry, (g, n) => this.#resolved(g, n), {
       args: this.#loadOptions.args ?? [],
       files: this.files,
     });
   }
 
   /**
-   * Re-reads every file (and the environment), applies changes to mutable
-   * options only, calls the mutate hooks with what changed, and logs
-   * "Ignoring change to immutable option group.name" for the others. Never
-   * throws for a configuration problem: a failed reload keeps the old values
-   * and says why in the event. Concurrent calls share one reload.
+   * Re-reads the files and the environment, re-opens the config sources, and
+   * applies changes to mutable options only (see `reload_run.ts`). Never
+   * rejects: a failed reload keeps the old values and says why in the event.
+   * A call made while a reload runs queues one more (shared by every call
+   * made meanwhile), so an edit made during a reload is never missed.
    */
   reload(options: { texts?: LoadOptions["texts"] } = {}): Promise<ReloadEvent> {
-    if (this.#reloading) return this.#reloading;
+    return this.#reloads.run(() => this.#runReload(options));
+  }
+
+  #runReload(options: { texts?: LoadOptions["texts"] }): Promise<ReloadEvent> {
     const loadOptions = {
       ...this.#loadOptions,
       ...(options.texts ? { texts: options.texts } : {}),
     };
-    this.#reloading = reloadConfig({
+    let opened: OpenedSources | undefined;
+    return reloadConfig({
       logger: this.logger,
       hooks: this.#hooks,
       listeners: this.#listeners,
@@ -363,15 +362,22 @@ export class ConfigOpts {
       opts: this.#registry.opts,
       values: () => this.#values,
       current: () => this.#loaded?.ns,
-      readNamespace: async () => (await loadNamespace(loadOptions, this.#cliOpts())).ns,
-      resolve: (ns, mutableNs) => resolveAll(this.#resolveInput(ns, mutableNs)),
-      commit: (mutableNs, values) => {
+      sources: () => this.#src.atLoad,
+      readNamespace: async () => (await loadNamespace(loadOptions, this.#registry.cliOpts())).ns,
+      openSources: async (fresh, warn) => {
+        if (this.#drivers.length === 0) return [];
+        opened = await openSources(this.#sourceHost(fresh, warn), this.#drivers, this.#src.opened);
+        return [...opened.values()];
+      },
+      resolve: (ns, mutableNs, sources) => resolveAll(this.#resolveInput(ns, mutableNs, sources)),
+      commit: (mutableNs, sources, values) => {
         this.#loadOptions = loadOptions;
         this.#mutableNs = mutableNs;
+        this.#src.mutable = sources;
+        if (opened) this.#src.opened = opened;
         this.#values = values;
       },
-    }).finally(() => this.#reloading = undefined);
-    return this.#reloading;
+    });
   }
 
   /** Registers a hook called after each successful reload with the changes; returns an unregister function. */
@@ -390,10 +396,4 @@ export class ConfigOpts {
   reloadStatus(): ReloadStatus {
     return { ...this.#status };
   }
-}
-
-function convertFixed(opt: Opt, value: unknown): unknown {
-  if (value === undefined || value === null) return undefined;
-  if (opt.multi) return (Array.isArray(value) ? value : [value]).map((v) => opt.type.convert(v));
-  return opt.type.convert(value);
 }

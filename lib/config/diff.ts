@@ -58,15 +58,27 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   return ops.reverse();
 }
 
+/** A last line without a line break carries this mark, so it differs from the same text with one. */
+const NO_EOL = "\n";
+
 const lines = (text: string) => {
   const all = text.split(/\r\n|\r|\n/);
   if (all[all.length - 1] === "") all.pop();
+  else if (all.length > 0) all[all.length - 1] += NO_EOL;
   return all;
 };
 
+/** One line of a hunk, with `diff -u`'s marker after a last line that has no line break. */
+const hunkLine = (kind: string, line: string) =>
+  line.endsWith(NO_EOL)
+    ? `${kind}${line.slice(0, -1)}\n\\ No newline at end of file\n`
+    : `${kind}${line}\n`;
+
 /**
  * A unified diff from `before` to `after` with `context` lines around each
- * change; empty when they are the same.
+ * change; empty when they are the same. Every line of it ends with a line
+ * break; a text whose last line has none gets `\ No newline at end of file`,
+ * as `diff -u` writes, so `patch` rebuilds it exactly.
  *
  * @example
  * ```ts
@@ -110,7 +122,7 @@ export function unifiedDiff(
     const range = (l: number, len: number) =>
       `${len === 0 ? l - 1 : l}${len === 1 ? "" : `,${len}`}`;
     out += `@@ -${range(aLine, aLen)} +${range(bLine, bLen)} @@\n`;
-    for (const o of body) out += `${o.kind}${o.line}\n`;
+    for (const o of body) out += hunkLine(o.kind, o.line);
   }
   return out;
 }

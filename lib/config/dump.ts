@@ -1,5 +1,7 @@
 /**
  * Dumps of every value with secrets masked, as oslo.config's `log_opt_values`.
+ * A value is masked when its option is declared secret and also when it came
+ * from a secret store or substitutes a secret (`ResolvedValue.secret`).
  *
  * @module
  */
@@ -7,7 +9,8 @@ import { pyStr } from "./py.ts";
 import { REDACTED } from "./redact.ts";
 import { optKey, type OptRegistry, type Registered } from "./registry.ts";
 
-type Get = (group: string, name: string) => unknown;
+/** The value of an option and whether it must not be shown. */
+type Get = (group: string, name: string) => { value: unknown; secret?: boolean };
 
 /** Every value by group, secrets shown as `****`. */
 export function redactedValues(
@@ -17,7 +20,8 @@ export function redactedValues(
   const out: Record<string, Record<string, unknown>> = {};
   for (const { group, opt } of registry.opts.values()) {
     const g = out[group] ??= {};
-    g[opt.name] = opt.secret ? REDACTED : get(group, opt.dest);
+    const v = get(group, opt.dest);
+    g[opt.name] = opt.secret || v.secret ? REDACTED : v.value;
   }
   return out;
 }
@@ -36,7 +40,8 @@ export function logOptValues(
       .sort((a, b) => a.opt.dest < b.opt.dest ? -1 : 1);
     for (const reg of regs) {
       const label = g.name === "DEFAULT" ? reg.opt.dest : `${g.name}.${reg.opt.dest}`;
-      const value = reg.opt.secret ? REDACTED : pyStr(get(reg.group, reg.opt.dest) ?? null);
+      const v = get(reg.group, reg.opt.dest);
+      const value = reg.opt.secret || v.secret ? REDACTED : pyStr(v.value ?? null);
       lines.push(`${label.padEnd(30)} = ${value}`);
     }
   }

@@ -145,10 +145,44 @@ export function splitKeyValue(line: string, file = "<string>", lineno = 0): [str
 /** Sections of an INI file: section name → key → every value in file order. */
 export type IniSections = Record<string, Record<string, string[]>>;
 
+/** Sections of an INI file as Maps: section name → key → every value, all in file order. */
+export type IniSectionsMap = Map<string, Map<string, string[]>>;
+
+/**
+ * {@linkcode parseIni} into Maps, which keep exact file order for every name.
+ *
+ * @example Integer-like names stay in file order
+ * ```ts
+ * import { parseIni, parseIniMap } from "./ini.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "[zeta]\n[10]\nb = 1\na = 2\n[2]\n";
+ * assert.deepEqual([...parseIniMap(text).keys()], ["zeta", "10", "2"]);
+ * assert.deepEqual(Object.keys(parseIni(text)), ["2", "10", "zeta"]); // JavaScript's object order
+ * ```
+ */
+export function parseIniMap(text: string, options: ParseIniOptions = {}): IniSectionsMap {
+  const doc = parseIniDocument(text, options);
+  const sections: IniSectionsMap = new Map();
+  for (const { name } of doc.sections) if (!sections.has(name)) sections.set(name, new Map());
+  for (const entry of doc.entries) {
+    const keys = sections.get(entry.section) as Map<string, string[]>;
+    const values = keys.get(entry.key);
+    if (values) values.push(entry.value);
+    else keys.set(entry.key, [entry.value]);
+  }
+  return sections;
+}
+
 /**
  * Parses INI text the way oslo.config does, into
- * `{ [section]: { [key]: string[] } }` in file order. Section names are kept as
- * written; a syntax error throws {@linkcode ConfigFileParseError} with its line.
+ * `{ [section]: { [key]: string[] } }`. Section names are kept as written; a
+ * syntax error throws {@linkcode ConfigFileParseError} with its line.
+ *
+ * Sections and keys come in file order, except names that look like array
+ * indices (`[10]`, `2 = x`): JavaScript lists those first, in numeric order,
+ * in every object. Use {@linkcode parseIniMap} (Maps) or `parseIniDocument`
+ * where exact file order matters.
  *
  * @example Parse a small file
  * ```ts

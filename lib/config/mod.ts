@@ -21,7 +21,7 @@
  * @module
  */
 export { ConfigOpts } from "./config_opts.ts";
-export type { ConfigLogger, ConfigOptsOptions } from "./config_opts.ts";
+export type { ConfigLogger, ConfigOptsOptions } from "./config_options.ts";
 export type { GroupInfo } from "./registry.ts";
 export type { LoadOptions } from "./load.ts";
 export { normalizeGroupName } from "./namespace.ts";
@@ -37,8 +37,15 @@ export type {
 } from "./reload.ts";
 export { reloadOnSignal } from "./sighup.ts";
 export type { ReloadOnSignalOptions, SignalReload } from "./sighup.ts";
-export { parseIni, parseIniDocument } from "./ini.ts";
-export type { IniDocument, IniEntry, IniSection, IniSections, ParseIniOptions } from "./ini.ts";
+export { parseIni, parseIniDocument, parseIniMap } from "./ini.ts";
+export type {
+  IniDocument,
+  IniEntry,
+  IniSection,
+  IniSections,
+  IniSectionsMap,
+  ParseIniOptions,
+} from "./ini.ts";
 export { describeLocation } from "./location.ts";
 export type { Location, LocationKind } from "./location.ts";
 export { makeOpt, optGroup } from "./opt.ts";
@@ -102,6 +109,11 @@ export {
 export { parseArgs } from "./args.ts";
 export type { ArgEvent, CliOpt, ParsedArgs } from "./args.ts";
 export { suggest } from "./suggest.ts";
+export {
+  compileExcludePatterns,
+  ExcludePatternError,
+  UNTRUSTED_PATTERN_LIMITS,
+} from "./exclude_patterns.ts";
 export {
   exitStatus,
   KNOWN_BAD_GROUPS,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type IniEntry, parseIniDocument } from "./ini.ts";
+import { type IniEntry, type IniSection, parseIniDocument } from "./ini.ts";
 import type { Location } from "./location.ts";
 
 /** A config file's text, read or given in memory. */
@@ -35,6 +35,8 @@ export interface ParsedFile {
   sections: Map<string, Map<string, FileValue[]>>;
   /** The raw entries (for validators and migration). */
   entries: IniEntry[];
+  /** The section headers, as written, with their lines. */
+  headers: IniSection[];
 }
 
 /**
@@ -72,7 +74,7 @@ export function parseConfigText(file: ConfigText): ParsedFile {
       location: { kind: "user", detail: file.name, line: e.line },
     });
   }
-  return { name: file.name, sections, entries: doc.entries };
+  return { name: file.name, sections, entries: doc.entries, headers: doc.sections };
 }
 
 /** A (group, name) pair to look up; the first is the option's own, the rest deprecated aliases. */

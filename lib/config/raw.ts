@@ -36,6 +36,8 @@ export type Raw =
     value: string | boolean | (string | boolean)[];
     location: Location;
     fromNs: boolean;
+    /** From a secret store (a config source's `secret` value). */
+    secret?: boolean;
     /** A command-line option's file value that the environment shadows: still checked, as oslo does. */
     shadowed?: Raw;
   };

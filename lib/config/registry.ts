@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { CliOpt } from "./args.ts";
 import { DuplicateOptError } from "./errors.ts";
 import { type LookupName, normalizeGroupName, type ParsedFile } from "./namespace.ts";
 import type { Opt, OptGroupOptions } from "./opt.ts";
@@ -133,6 +134,14 @@ export class OptRegistry {
     }
     const info = this.groups.get(g);
     if (info) info.opts = info.opts.filter((o) => o !== opt);
+  }
+
+  /** The options given on the command line too. */
+  cliOpts(): CliOpt[] {
+    return [...this.opts.values()].filter((r) => r.cli).map((r) => ({
+      group: r.group,
+      opt: r.opt,
+    }));
   }
 
   /** The key of `group/name` (names with `-`, any case of group, deprecated names too). */

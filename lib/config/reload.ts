@@ -20,7 +20,7 @@ export interface ConfigChange {
   new: unknown;
   /** Where the new value came from. */
   location: Location;
-  /** The option is secret: never log `old` or `new`. */
+  /** The value is secret (declared, read from a secret store, or substituting one): never log `old` or `new`. */
   secret: boolean;
 }
 

@@ -1,11 +1,17 @@
 /**
- * One reload, as oslo.config's `mutate_config_files`: re-read, keep immutable
- * values (warning when their sources changed), apply mutable ones, log each
- * change (secrets masked), call the hooks, count it.
+ * One reload, as oslo.config's `mutate_config_files`: re-read the files and
+ * the environment and re-open the config sources, keep immutable values
+ * (warning when their sources changed), apply mutable ones, log each change
+ * (secrets masked), call the hooks, count it, tell the listeners.
+ *
+ * It never rejects: a configuration problem fails the reload (old values
+ * kept), and anything unexpected (a bug in a driver, a hook or a listener) is
+ * logged on one line, so a SIGHUP can never take the process down.
  *
  * @module
  */
 import { ConfigError, ConfigErrors } from "./errors.ts";
+import { looksSecret } from "./redact.ts";
 import {
   changeMessage,
   type ConfigChange,
@@ -15,9 +21,10 @@ import {
   type ReloadStatus,
   sameValue,
 } from "./reload.ts";
-import { type Namespace, namespaceRaw } from "./raw.ts";
+import type { Namespace } from "./raw.ts";
 import type { Registered } from "./registry.ts";
-import type { ResolvedValue, ResolveOutput } from "./resolve.ts";
+import { type ResolvedValue, type ResolveOutput, unconvertedValue } from "./resolve.ts";
+import type { ConfigSource } from "./source.ts";
 
 /** What a reload needs from its `ConfigOpts`. */
 export interface ReloadContext {
@@ -27,18 +34,46 @@ export interface ReloadContext {
   status: ReloadStatus;
   opts: ReadonlyMap<string, Registered>;
   values(): ReadonlyMap<string, ResolvedValue>;
+  /** The namespace immutable options keep (the one read at load). */
   current(): Namespace | undefined;
+  /** The sources immutable options keep (the ones opened at load). */
+  sources(): readonly ConfigSource[];
   readNamespace(): Promise<Namespace>;
-  resolve(ns: Namespace, mutableNs: Namespace): ResolveOutput;
-  commit(mutableNs: Namespace, values: Map<string, ResolvedValue>): void;
+  /** Re-opens the config sources, reporting problems through `warn`. */
+  openSources(fresh: Namespace, warn: (m: string) => void): Promise<readonly ConfigSource[]>;
+  resolve(
+    ns: Namespace,
+    mutableNs: Namespace,
+    mutableSources: readonly ConfigSource[],
+  ): ResolveOutput;
+  commit(
+    mutableNs: Namespace,
+    mutableSources: readonly ConfigSource[],
+    values: Map<string, ResolvedValue>,
+  ): void;
 }
 
-/** Runs one reload; never throws for a configuration problem. */
+/**
+ * An unexpected error as one line without a secret: its name, and its first
+ * message line unless that looks like it holds a secret.
+ */
+export function describeUnexpected(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const first = e.message.split("\n", 1)[0] ?? "";
+  if (first === "") return e.name;
+  return looksSecret(first)
+    ? `${e.name} (message not shown: it may hold a secret)`
+    : `${e.name}: ${first}`;
+}
+
+/** Runs one reload; never rejects. */
 export async function reloadConfig(ctx: ReloadContext): Promise<ReloadEvent> {
   const messages: string[] = [];
   const log = (level: "info" | "warn" | "error", m: string) => {
     messages.push(m);
-    ctx.logger[level](m);
+    try {
+      ctx.logger[level](m);
+    } catch { /* a broken logger must not stop the reload */ }
   };
   ctx.status.reloads++;
   let event: ReloadEvent;
@@ -46,17 +81,19 @@ export async function reloadConfig(ctx: ReloadContext): Promise<ReloadEvent> {
     const current = ctx.current();
     if (!current) throw new ConfigError("Cannot reload: the configuration was never loaded");
     const fresh = await ctx.readNamespace();
-    const out = ctx.resolve(current, fresh);
+    const freshSources = await ctx.openSources(fresh, (m) => log("warn", m));
+    const out = ctx.resolve(current, fresh, freshSources);
     if (out.errors.length > 0) {
       throw out.errors.length === 1 ? out.errors[0] : new ConfigErrors(out.errors);
     }
     const old = ctx.values();
+    const oldSources = ctx.sources();
     const changes: ConfigChange[] = [];
     const ignored: string[] = [];
     for (const [k, reg] of ctx.opts) {
       if (!reg.opt.mutable) {
-        const before = namespaceRaw(reg, current)?.value;
-        const after = namespaceRaw(reg, fresh)?.value;
+        const before = unconvertedValue(reg, current, oldSources);
+        const after = unconvertedValue(reg, fresh, freshSources);
         if (!sameValue(before, after)) ignored.push(`${reg.group}.${reg.opt.name}`);
         continue;
       }
@@ -69,29 +106,35 @@ export async function reloadConfig(ctx: ReloadContext): Promise<ReloadEvent> {
           old: a?.value,
           new: b.value,
           location: b.location,
-          secret: !!reg.opt.secret,
+          secret: !!reg.opt.secret || !!a?.secret || !!b.secret,
         });
       }
     }
-    ctx.commit(fresh, out.values);
+    ctx.commit(fresh, freshSources, out.values);
     for (const c of changes) log("info", changeMessage(c));
     for (const name of ignored) log("warn", `Ignoring change to immutable option ${name}`);
     for (const hook of ctx.hooks) {
       try {
         await hook(changes);
       } catch (e) {
-        log("error", `A config mutate hook failed: ${(e as Error).message}`);
+        log("error", `A config mutate hook failed: ${describeUnexpected(e)}`);
       }
     }
     ctx.status.changesApplied += changes.length;
     event = { ok: true, at: new Date(), changes, ignored, messages };
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    log("warn", `Caught Error while reloading configure files: ${e.message}`);
+    const why = e instanceof ConfigError ? e.message : `unexpected ${describeUnexpected(e)}`;
+    log("warn", `Caught Error while reloading configure files: ${why}`);
     ctx.status.failedReloads++;
-    event = { ok: false, at: new Date(), changes: [], ignored: [], error: e.message, messages };
+    event = { ok: false, at: new Date(), changes: [], ignored: [], error: why, messages };
   }
   ctx.status.last = event;
-  for (const l of ctx.listeners) l(event);
+  for (const l of ctx.listeners) {
+    try {
+      l(event);
+    } catch (e) {
+      log("error", `A config reload listener failed: ${describeUnexpected(e)}`);
+    }
+  }
   return event;
 }

@@ -27,6 +27,7 @@ import { type Namespace, namespaceRaw, type Raw } from "./raw.ts";
 import type { Registered } from "./registry.ts";
 import { looksSecret } from "./redact.ts";
 import type { ConfigSource } from "./source.ts";
+import type { Opt } from "./opt.ts";
 
 /** A resolved value and where it came from. */
 export interface ResolvedValue {
@@ -36,6 +37,11 @@ export interface ResolvedValue {
   location: Location;
   /** The text before substitution and conversion, when it came from text. */
   raw?: string | string[];
+  /**
+   * Never show it: the option is declared secret, the value came from a secret
+   * store (`secrets_dir`, `castellan`), or it substitutes a value that is secret.
+   */
+  secret?: boolean;
 }
 
 /** Everything resolution reads. */
@@ -48,7 +54,10 @@ export interface ResolveInput {
   ns: Namespace;
   /** Namespace for mutable options (after a reload). */
   mutableNs?: Namespace;
+  /** Config sources for immutable options (and all options before a reload). */
   sources: readonly ConfigSource[];
+  /** Config sources for mutable options (after a reload re-opened them). */
+  mutableSources?: readonly ConfigSource[];
   /** Finds a registered option by a name code uses (deprecated names included). */
   find(group: string, name: string): string | undefined;
 }
@@ -65,6 +74,8 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
   // Each option (by registration index) gets its value, its error, or PENDING while resolving.
   const memo: (ResolvedValue | ConfigError | typeof PENDING | undefined)[] = [];
   const warnings: string[] = [];
+  // Options (by label) whose value substitutes a secret value: secret themselves.
+  const tainted = new Set<string>();
 
   const refLookup = (outer: string): RefLookup => (group, name) => {
     if (group === undefined) {
@@ -89,6 +100,7 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
         `Cannot substitute a reference in option ${outer}: it refers to ${reg.label}, which is invalid`,
       );
     }
+    if (r.secret) tainted.add(outer);
     return r.value;
   };
 
@@ -108,6 +120,9 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
     try {
       raw = rawOf(reg.key, reg);
       result = convertRaw(reg, raw, refLookup);
+      if (reg.opt.secret || raw?.kind === "text" && raw.secret || tainted.has(label)) {
+        result.secret = true;
+      }
     } catch (e) {
       if (e instanceof InterpolationError) {
         result = e.option === label ? e : new InterpolationError(
@@ -115,7 +130,9 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
           `Cannot substitute references in option ${label}: ${e.message}`,
         );
       } else if (e instanceof TypeError || e instanceof RangeError) {
-        result = valueError(reg, raw, e);
+        const secret = reg.opt.secret || looksSecret(reg.opt.name) ||
+          (raw?.kind === "text" && !!raw.secret) || tainted.has(label);
+        result = valueError(reg, raw, e, secret);
       } else throw e;
     }
     memo[reg.index] = result;
@@ -129,9 +146,18 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
     const ns = reg.opt.mutable && input.mutableNs ? input.mutableNs : input.ns;
     const fromNs = namespaceRaw(reg, ns);
     if (fromNs) return fromNs;
-    for (const source of input.sources) {
+    const sources = reg.opt.mutable && input.mutableSources ? input.mutableSources : input.sources;
+    for (const source of sources) {
       const v = source.get(reg.group, reg.opt.dest, reg.opt);
-      if (v) return { kind: "text", value: v.value, location: v.location, fromNs: false };
+      if (v) {
+        return {
+          kind: "text",
+          value: v.value,
+          location: v.location,
+          fromNs: false,
+          ...(v.secret ? { secret: true } : {}),
+        };
+      }
     }
     if (input.setDefaults.size > 0 && input.setDefaults.has(k)) {
       return { kind: "typed", value: input.setDefaults.get(k), location: { kind: "set_default" } };
@@ -232,12 +258,16 @@ class AtLocation extends TypeError {
   }
 }
 
-function valueError(reg: Registered, raw: Raw | undefined, e: Error): ConfigError {
+function valueError(
+  reg: Registered,
+  raw: Raw | undefined,
+  e: Error,
+  secret: boolean,
+): ConfigError {
   const label = `${reg.group}/${reg.opt.name}`;
   const location: Location = e instanceof AtLocation
     ? e.location
     : raw?.location ?? { kind: "opt_default" };
-  const secret = reg.opt.secret || looksSecret(reg.opt.name);
   const reason = secret
     ? `the value (not shown: secret) is not a valid ${reg.opt.type.typeName}`
     : e.message;
@@ -245,4 +275,29 @@ function valueError(reg: Registered, raw: Raw | undefined, e: Error): ConfigErro
     ...(secret ? {} : { cause: e }),
     ...(location.line === undefined ? {} : { line: location.line }),
   });
+}
+
+/**
+ * What the namespace, else the first source that has one, gives an option,
+ * unconverted: reloads compare it to tell a changed immutable option.
+ */
+export function unconvertedValue(
+  reg: Registered,
+  ns: Namespace,
+  sources: readonly ConfigSource[],
+): unknown {
+  const fromNs = namespaceRaw(reg, ns);
+  if (fromNs) return fromNs.value;
+  for (const source of sources) {
+    const v = source.get(reg.group, reg.opt.dest, reg.opt);
+    if (v) return v.value;
+  }
+  return undefined;
+}
+
+/** A value given in code (`setOverride`, `setDefault`) converted by the option's type. */
+export function convertFixed(opt: Opt, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (opt.multi) return (Array.isArray(value) ? value : [value]).map((v) => opt.type.convert(v));
+  return opt.type.convert(value);
 }

@@ -113,6 +113,11 @@ export function schemaFromGroups(groups: readonly SchemaGroup[]): Schema {
   return schema;
 }
 
+/** The `dest` of `[group] name` in the schema: the key oslo.config reads (`log-file` → `log_file`). */
+export function destOf(s: Schema, group: string, name: string): string {
+  return s.groups.get(group)?.opts.find((o) => o.name === name)?.dest ?? name.replaceAll("-", "_");
+}
+
 type Entry = Record<string, unknown>;
 
 const TYPES: Record<string, (e: Entry) => [ConfigType<unknown>, OptKind, boolean?]> = {

@@ -1,13 +1,17 @@
 /**
  * Reload on a signal, as oslo.service's launcher does on SIGHUP with
  * `restart_method='mutate'`: every signal runs {@linkcode ConfigOpts.reload}
- * (signals arriving during a reload share it). Where signals do not exist
- * (Deno Deploy, Windows), call `conf.reload()` from an HTTP or NATS trigger.
+ * (a signal arriving during a reload queues one more, so an edit made
+ * meanwhile is read). Nothing a reload does can end the process: a failing
+ * `onEvent` or an unexpected error is logged on one line (`conf.logger`) and
+ * serving goes on. Where signals do not exist (Deno Deploy, Windows), call
+ * `conf.reload()` from an HTTP or NATS trigger.
  *
  * @module
  */
 import type { ConfigOpts } from "./config_opts.ts";
 import type { ReloadEvent } from "./reload.ts";
+import { describeUnexpected } from "./reload_run.ts";
 
 /** Options of {@linkcode reloadOnSignal}. */
 export interface ReloadOnSignalOptions {
@@ -37,7 +41,11 @@ export function reloadOnSignal(
 ): SignalReload {
   const signal = options.signal ?? "SIGHUP";
   const handler = () => {
-    conf.reload().then((event) => options.onEvent?.(event));
+    conf.reload().then((event) => options.onEvent?.(event)).catch((e) => {
+      try {
+        conf.logger.error(`A ${signal} reload failed: ${describeUnexpected(e)}`);
+      } catch { /* nowhere left to say it */ }
+    });
   };
   try {
     Deno.addSignalListener(signal, handler);

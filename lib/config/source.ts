@@ -2,8 +2,9 @@
  * The config-source driver interface, after oslo.config's `sources` package:
  * for each group named in `[DEFAULT] config_source`, the driver named by that
  * group's `driver` option opens one source, asked for values after the
- * config files and before defaults. Sources are opened once, at load: their
- * values are immutable (a reload does not re-open them), as in oslo.config.
+ * config files and before defaults. Sources are opened at load and again
+ * on each reload (oslo.config opens them once; the oslo-specs queens design
+ * meant them to reload), so a rotated secret reaches mutable options.
  *
  * @module
  */
@@ -16,6 +17,12 @@ export interface SourceValue {
   value: string | string[];
   /** Where it came from (`kind: "driver"`, detail naming the source and the reference). */
   location: Location;
+  /**
+   * The value comes from a secret store (`secrets_dir`, `castellan`): it is
+   * treated as secret wherever it could be shown, whether or not its option is
+   * declared `secret`.
+   */
+  secret?: boolean;
 }
 
 /** An open configuration source. */

@@ -4,7 +4,9 @@
  * (`ERROR:root:DEFAULT/devug is not part of the sample config`), plus what it
  * leaves out: file and line, did-you-mean suggestions, the replacement of a
  * deprecated name, and values the option's type, choices or range refuse,
- * references that cannot be substituted, and missing required options.
+ * references that cannot be substituted, and missing required options. The
+ * lines it leaves out are logged as `oslo-edge` (`INFO:oslo-edge:...`), never
+ * as oslo's `root`, so `:root:` lines are exactly oslo-config-validator's.
  *
  * @module
  */
@@ -12,9 +14,10 @@ import { ConfigFileParseError } from "./errors.ts";
 import { type IniDocument, parseIniDocument } from "./ini.ts";
 import { normalizeGroupName } from "./namespace.ts";
 import { pyFloatRepr, pyStr } from "./py.ts";
-import { type Schema, schemaFromGroups, type SchemaGroup } from "./schema.ts";
+import { destOf, type Schema, schemaFromGroups, type SchemaGroup } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 import { checkValues } from "./validate_values.ts";
+import { compileExcludePatterns } from "./exclude_patterns.ts";
 
 /** What kind of problem a finding is. */
 export type FindingKind =
@@ -44,7 +47,13 @@ export interface Finding {
   line: number;
   /** What is wrong, in one sentence. */
   message: string;
-  /** The line the validator logs for it (`ERROR:root:DEFAULT/devug is not part of the sample config`). */
+  /**
+   * The line the validator logs for it: oslo-config-validator's own, byte for
+   * byte, when `oslo` (`ERROR:root:DEFAULT/devug is not part of the sample
+   * config`; secret values masked as `****`), else ours, which oslo never
+   * prints, with the logger name `oslo-edge` (`ERROR:oslo-edge:DEFAULT/debug
+   * has an invalid value`).
+   */
   log: string;
   /** oslo-config-validator reports this too, with exactly `log`. */
   oslo: boolean;
@@ -60,7 +69,10 @@ export interface ValidateOptions {
   checkDefaults?: boolean;
   /** `--exclude-group`: sections not validated. */
   excludeGroups?: readonly string[];
-  /** `--exclude-options`: regexes of option names `checkDefaults` skips. */
+  /**
+   * `--exclude-options`: regexes of option names `checkDefaults` skips (an
+   * invalid one throws `ExcludePatternError`; see `compileExcludePatterns`).
+   */
   excludeOptions?: readonly string[];
   /** Check values, references and required options too (default true). */
   checkValues?: boolean;
@@ -119,7 +131,7 @@ export function validateConfigText(
       option: "",
       line: e.line,
       message: e.message,
-      log: `ERROR:root:${e.message}`,
+      log: `ERROR:oslo-edge:${e.message}`,
       oslo: false,
     }];
   }
@@ -136,6 +148,8 @@ export function validateConfigText(
     for (const [option, { line }] of keys.options) {
       const dep = s.deprecated.get(section)?.find((d) => d.name === option || d.dest === option);
       if (dep) {
+        // The key oslo.config reads is the dest (`log_file`), not the name (`log-file`).
+        const dest = destOf(s, dep.replacementGroup, dep.replacementName);
         findings.push({
           severity: "warning",
           kind: "deprecated-option",
@@ -145,10 +159,9 @@ export function validateConfigText(
           message: `Deprecated option ${section}/${option}`,
           log: `WARNING:root:Deprecated opt ${section}/${option} found`,
           oslo: true,
-          hint:
-            dep.replacementGroup === normalizeGroupName(section) && dep.replacementName === option
-              ? "the sample lists this option as a deprecated name of itself: nothing to change"
-              : `use [${dep.replacementGroup}] ${dep.replacementName}`,
+          hint: dep.replacementGroup === normalizeGroupName(section) && dest === option
+            ? "the sample lists this option as a deprecated name of itself: nothing to change"
+            : `use [${dep.replacementGroup}] ${dest}`,
         });
       } else if (!group?.names.has(option)) {
         if (KNOWN_BAD_GROUPS.includes(section)) {
@@ -220,7 +233,7 @@ function unknownGroup(section: string, line: number, s: Schema): Finding {
     option: "",
     line,
     message: `Unknown group [${section}]: it is not part of the sample config`,
-    log: `INFO:root:Group ${section} is not part of the sample config`,
+    log: `INFO:oslo-edge:Group ${section} is not part of the sample config`,
     oslo: false,
     ...(hint ? { hint } : {}),
   };
@@ -228,8 +241,12 @@ function unknownGroup(section: string, line: number, s: Schema): Finding {
 
 function unknownOptionHint(section: string, option: string, s: Schema): string | undefined {
   const group = s.groups.get(section) ?? s.groups.get(normalizeGroupName(section));
+  // Suggest keys oslo.config reads: dests, and deprecated names without "-".
   const inGroup = group
-    ? suggest(option, [...group.names, ...(s.deprecated.get(section) ?? []).map((d) => d.name)])
+    ? suggest(option, [
+      ...group.opts.map((o) => o.dest),
+      ...(s.deprecated.get(section) ?? []).map((d) => d.dest ?? d.name),
+    ])
     : undefined;
   if (inGroup) return `did you mean "${inGroup}"?`;
   if (!s.groups.has(section) && group?.names.has(option)) {
@@ -255,9 +272,7 @@ function truthy(v: unknown): boolean {
 /** oslo-config-validator's `_validate_defaults`, line for line. */
 function checkDefaults(sections: RawSections, s: Schema, options: ValidateOptions): Finding[] {
   const out: Finding[] = [];
-  const exclusions = (options.excludeOptions ?? VALIDATE_DEFAULTS_EXCLUSIONS).map((p) =>
-    new RegExp(`^(?:${p})$`)
-  );
+  const exclusions = compileExcludePatterns(options.excludeOptions ?? VALIDATE_DEFAULTS_EXCLUSIONS);
   const excluded = new Set(options.excludeGroups ?? []);
   for (const [group, info] of s.groups) {
     if (excluded.has(group)) continue;

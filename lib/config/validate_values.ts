@@ -18,7 +18,7 @@ import type { IniDocument, IniEntry } from "./ini.ts";
 import { normalizeGroupName } from "./namespace.ts";
 import type { Opt } from "./opt.ts";
 import { looksSecret } from "./redact.ts";
-import type { Schema } from "./schema.ts";
+import { destOf, type Schema } from "./schema.ts";
 import type { Finding } from "./validate.ts";
 
 const HAS_REF = (v: string) => v.replaceAll("\\$", "").replaceAll("$$", "").includes("$");
@@ -59,10 +59,10 @@ export function checkValues(
         group: e.section,
         option: e.key,
         line: e.line,
-        message: `Option ${group}/${opt.name} is deprecated for removal${
+        message: `Option ${group}/${opt.dest} is deprecated for removal${
           opt.deprecatedSince ? ` since ${opt.deprecatedSince}` : ""
         }: its value may be silently ignored in the future`,
-        log: `INFO:root:${e.section}/${e.key} is deprecated for removal`,
+        log: `INFO:oslo-edge:${e.section}/${e.key} is deprecated for removal`,
         oslo: false,
         ...(opt.deprecatedReason ? { hint: opt.deprecatedReason } : {}),
       });
@@ -86,10 +86,10 @@ function invalid(e: IniEntry, group: string, opt: Opt, reason: string): Finding 
     group: e.section,
     option: e.key,
     line: e.line,
-    message: `Invalid value for ${group}/${opt.name}: ${
+    message: `Invalid value for ${group}/${opt.dest}: ${
       secret ? `the value (not shown: secret) is not a valid ${opt.type.typeName}` : reason
     }`,
-    log: `ERROR:root:${e.section}/${e.key} has an invalid value`,
+    log: `ERROR:oslo-edge:${e.section}/${e.key} has an invalid value`,
     oslo: false,
   };
 }
@@ -135,6 +135,8 @@ function errorsToFindings(
     const option = (err as { option?: string }).option ?? "";
     const entry = lines.get(option);
     const [group = "", name = ""] = option.split("/");
+    // Findings name options by dest, the key oslo.config reads (`use_syslog`, not `use-syslog`).
+    const dest = destOf(schema, group, name);
     if (err instanceof RequiredOptError) {
       // Only for groups the file configures: a sample lists plugin options (keystoneauth's
       // auth-url) that are required only where their group is in use.
@@ -144,12 +146,12 @@ function errorsToFindings(
         severity: "error",
         kind: "missing-required",
         group,
-        option: name,
+        option: dest,
         line: header.line,
-        message: `Option ${option} is required and has no value`,
-        log: `ERROR:root:${option} is required and has no value`,
+        message: `Option ${group}/${dest} is required and has no value`,
+        log: `ERROR:oslo-edge:${group}/${dest} is required and has no value`,
         oslo: false,
-        hint: `set [${group}] ${name}`,
+        hint: `set [${group}] ${dest}`,
       });
     } else if (err instanceof InterpolationError && entry) {
       out.push({
@@ -158,8 +160,8 @@ function errorsToFindings(
         group: entry.section,
         option: entry.key,
         line: entry.line,
-        message: err.message,
-        log: `ERROR:root:${entry.section}/${entry.key} has an invalid value`,
+        message: err.message.replaceAll(option, `${group}/${dest}`),
+        log: `ERROR:oslo-edge:${entry.section}/${entry.key} has an invalid value`,
         oslo: false,
       });
     } else if (err instanceof ConfigFileValueError && entry && HAS_REF(entry.value)) {

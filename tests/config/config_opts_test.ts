@@ -313,3 +313,22 @@ Deno.test("ConfigOpts.redactedValues() and logOptValues() mask secrets", async (
   assert.match(log, /db\.hosts\s+= \['a'\]/);
   assert.doesNotMatch(log, /pw/);
 });
+
+Deno.test("ConfigOpts.unknownOptions() lists what oslo.config ignores, accepting deprecated names and groups", async () => {
+  const conf = await new ConfigOpts().register(
+    optGroup("api", [
+      intOpt("workers", { deprecatedName: "api_workers", deprecatedGroup: "DEFAULT" }),
+      strOpt("bind_host", { deprecatedName: "host" }),
+    ]),
+  ).register(optGroup("cache", [strOpt("backend", { deprecatedGroup: "old_cache" })])).load({
+    env: false,
+    texts: [
+      { name: "a.conf", text: "[DEFAULT]\napi_workers = 2\n[api]\nhost = h\nworkrs = 3\n" },
+      { name: "b.conf", text: "[OLD_CACHE]\nbackend = x\n[nova]\na = 1\nb = 2\n[nova]\nc = 3\n" },
+    ],
+  });
+  assert.deepEqual(conf.unknownOptions(), [
+    'a.conf:5: ignoring unknown option [api] workrs: did you mean "workers"?',
+    "b.conf:3: ignoring unknown group [nova]",
+  ]);
+});

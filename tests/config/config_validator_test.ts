@@ -126,6 +126,28 @@ Deno.test({
             `${where}\nmissing: ${line}`,
           );
         }
+        // The other way round: every line in oslo's format (`:root:`) is one oslo printed, byte
+        // for byte (secret values masked); our own lines are `LEVEL:oslo-edge:` or indented.
+        for (const line of ours.lines) {
+          if (line.startsWith("  ") || /^[A-Z]+:oslo-edge:/.test(line)) continue;
+          assert.match(line, /^[A-Z]+:root:/, `${where}\nneither oslo's nor marked ours: ${line}`);
+          const masked = line.includes("****") ? line.slice(0, line.indexOf("****")) : undefined;
+          assert.ok(
+            oslo.lines.includes(line) || (masked && oslo.lines.some((l) => l.startsWith(masked))),
+            `${where}\noslo never printed: ${line}`,
+          );
+        }
+        // ... and in oslo's order.
+        const rootLines = ours.lines.filter((l) => /^[A-Z]+:root:/.test(l));
+        const osloLines = oslo.lines.filter((l) => !l.startsWith("TRACEBACK"));
+        assert.equal(rootLines.length, osloLines.length, where);
+        for (const [j, l] of rootLines.entries()) {
+          const o = osloLines[j] as string;
+          assert.ok(
+            l === o || (l.includes("****") && o.startsWith(l.slice(0, l.indexOf("****")))),
+            where,
+          );
+        }
         if (oslo.rc === 1) osloFailures++;
         if (ours.rc !== oslo.rc) {
           // Allowed only the other way round, and only for real value errors.
@@ -157,7 +179,7 @@ Deno.test({
       const input = `${dir}/svc.conf`;
       await Deno.writeTextFile(
         input,
-        "[DEFAULT]\ndevug = True\npolicy_file = p.json\n[oslo_policy]\nenforce_scope = true\n",
+        "[DEFAULT]\ndevug = True\npolicy_file = p.json\n[oslo_policy]\nenforce_scope = maybe\n[nosuch]\nx = 1\n",
       );
       for (const extra of [[], ["--fatal-warnings"]]) {
         const args = ["--opt-data", SAMPLE, "--input-file", input, ...extra];
@@ -175,7 +197,16 @@ Deno.test({
         assert.equal(ours.code, oslo.code);
         const osloLines = new TextDecoder().decode(oslo.stderr).trim().split("\n");
         const ourLines = new TextDecoder().decode(ours.stderr).trim().split("\n");
-        assert.deepEqual(ourLines.filter((l) => !l.startsWith("  ")), osloLines);
+        // oslo's lines, byte for byte and in its order; ours apart: indented, or `oslo-edge`.
+        assert.deepEqual(ourLines.filter((l) => /^[A-Z]+:root:/.test(l)), osloLines);
+        assert.deepEqual(ourLines.filter((l) => /^[A-Z]+:oslo-edge:/.test(l)), [
+          "INFO:oslo-edge:Group nosuch is not part of the sample config",
+          "ERROR:oslo-edge:oslo_policy/enforce_scope has an invalid value",
+        ]);
+        assert.ok(
+          ourLines.every((l) => /^([A-Z]+:(root|oslo-edge):| {2})/.test(l)),
+          ourLines.join("\n"),
+        );
         assert.ok(ourLines.includes(`  ${input}:2: did you mean "debug"?`), ourLines.join("\n"));
         assert.ok(
           ourLines.includes(`  ${input}:3: use [oslo_policy] policy_file`),
@@ -196,7 +227,7 @@ Deno.test("main() fails on a value its option refuses, which oslo-config-validat
     const { rc, lines } = await runOurs(["--opt-data", SAMPLE, "--input-file", input]);
     assert.equal(rc, 1);
     assert.deepEqual(lines, [
-      "ERROR:root:oslo_policy/enforce_scope has an invalid value",
+      "ERROR:oslo-edge:oslo_policy/enforce_scope has an invalid value",
       `  ${input}:2: Invalid value for oslo_policy/enforce_scope: Unexpected boolean value 'maybe'`,
     ]);
   } finally {
@@ -233,4 +264,44 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("main() refuses a bad --exclude-options pattern as argparse refuses an argument, exit 2 and no trace", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const input = `${dir}/svc.conf`;
+    await Deno.writeTextFile(input, "[DEFAULT]\ndebug = true\n");
+    const args = ["--opt-data", SAMPLE, "--input-file", input, "--check-defaults"];
+    const bad = await runOurs([...args, "--exclude-options", "debug,a(b"]);
+    assert.equal(bad.rc, 2);
+    assert.equal(bad.lines.length, 2);
+    assert.match(bad.lines[0] ?? "", /^usage: config-validator /);
+    assert.equal(
+      bad.lines[1],
+      'config-validator: error: argument --exclude-options: Cannot use exclude pattern "a(b": Unterminated group',
+    );
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../../cli/config_validator.ts", import.meta.url).pathname,
+        ...args,
+        "--exclude-options",
+        "(",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(child.stderr);
+    assert.equal(child.code, 2);
+    assert.match(
+      err,
+      /config-validator: error: argument --exclude-options: .*"\(": Unterminated group\n$/,
+    );
+    assert.doesNotMatch(err, /^\s+at /m, "no stack trace");
+    // Without --check-defaults the patterns are unused, as in oslo-config-validator.
+    assert.equal((await runOurs([...args.slice(0, 4), "--exclude-options", "("])).rc, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -22,6 +22,8 @@ function recorder(): ConfigLogger & { lines: string[] } {
   };
 }
 
+const API = optGroup("api", [strOpt("motd", { mutable: true })]);
+
 const DB = optGroup("database", [
   strOpt("connection", { secret: true }),
   intOpt("max_pool_size", { default: 5 }),
@@ -246,6 +248,62 @@ Deno.test("secrets_dir reads one file per secret, as Kubernetes mounts them, and
   }
 });
 
+Deno.test("secrets_dir values stay secret when the option is not declared secret, and so do values that substitute them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/DEFAULT.motd`, "s3cr3t-motd\n");
+    await Deno.writeTextFile(`${dir}/DEFAULT.retries`, "s3cr3t-not-a-number");
+    const opts = optGroup("DEFAULT", [
+      strOpt("motd"),
+      strOpt("banner", { default: "hello $motd" }),
+      intOpt("retries", { default: 3 }),
+      strOpt("plain", { default: "shown" }),
+    ]);
+    const text = `[DEFAULT]\nconfig_source = m\n[m]\ndriver = secrets_dir\npath = ${dir}\n`;
+    const log = recorder();
+    await assert.rejects(
+      () =>
+        new ConfigOpts({ logger: log }).register(opts).load({
+          env: false,
+          texts: [{ name: "svc.conf", text }],
+        }),
+      (e) => {
+        assert.ok(e instanceof ConfigFileValueError);
+        assert.equal(e.option, "DEFAULT/retries");
+        assert.match(e.message, /the value \(not shown: secret\) is not a valid integer value/);
+        assert.doesNotMatch(e.message, /s3cr3t/);
+        assert.equal(e.cause, undefined);
+        return true;
+      },
+    );
+    await Deno.remove(`${dir}/DEFAULT.retries`);
+    const conf = await new ConfigOpts({ logger: log }).register(opts).load({
+      env: false,
+      texts: [{ name: "svc.conf", text }],
+    });
+    assert.equal(conf.get("DEFAULT", "motd"), "s3cr3t-motd");
+    assert.equal(conf.get("DEFAULT", "banner"), "hello s3cr3t-motd");
+    assert.deepEqual(
+      ["motd", "banner", "retries", "plain"].map((n) => conf.isSecret("DEFAULT", n)),
+      [true, true, false, false],
+    );
+    assert.equal(conf.redactedValues().DEFAULT?.motd, "****");
+    assert.equal(conf.redactedValues().DEFAULT?.banner, "****");
+    assert.equal(conf.redactedValues().DEFAULT?.plain, "shown");
+    assert.ok(conf.logOptValues().includes(`${"motd".padEnd(30)} = ****`));
+    assert.ok(conf.logOptValues().includes(`${"banner".padEnd(30)} = ****`));
+    const shown = JSON.stringify([
+      conf.redactedValues(),
+      conf.logOptValues(),
+      conf.warnings,
+      log.lines,
+    ]);
+    assert.doesNotMatch(shown, /s3cr3t/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("secrets_dir follows a mapping file and keeps an invalid secret out of the error", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -288,13 +346,15 @@ Deno.test("the environment driver answers after the files, as a listed source", 
 });
 
 Deno.test({
-  name: "castellan reads secrets from a real Barbican by the ids its mapping file names",
+  name:
+    "castellan reads secrets from a real Barbican by the ids its mapping file names, again on reload",
   ignore: !(await barbicanAvailable()),
   sanitizeResources: false,
   fn: async () => {
     await using bb = await startBarbican();
     const id = await bb.storeSecret("nova-db", "mysql://nova:b4rb1c4n@db/nova");
     const pool = await bb.storeSecret("pool", "13");
+    const motd = await bb.storeSecret("motd", "b4rb1c4n-motd-1");
     const dir = await Deno.makeTempDir();
     try {
       await Deno.writeTextFile(
@@ -303,10 +363,10 @@ Deno.test({
       );
       await Deno.writeTextFile(
         `${dir}/mapping.conf`,
-        `[database]\nconnection = ${id}\nmax_pool_size = ${bb.url}/v1/secrets/${pool}\n[other]\nmissing = 00000000-0000-0000-0000-000000000000\n`,
+        `[database]\nconnection = ${id}\nmax_pool_size = ${bb.url}/v1/secrets/${pool}\n[api]\nmotd = ${motd}\n[other]\nmissing = 00000000-0000-0000-0000-000000000000\n`,
       );
       const log = recorder();
-      const conf = await new ConfigOpts({ logger: log }).register(DB).load({
+      const conf = await new ConfigOpts({ logger: log }).register(DB).register(API).load({
         env: false,
         texts: [{
           name: "svc.conf",
@@ -331,6 +391,40 @@ Deno.test({
         log.lines,
       ]);
       assert.doesNotMatch(shown, /b4rb1c4n/);
+      // Not declared secret, but read from Barbican: masked all the same.
+      assert.ok(conf.logOptValues().includes(`${"database.max_pool_size".padEnd(30)} = ****`));
+
+      // Rotation: new secrets, the mapping file points at them; a reload reads them.
+      const motd2 = await bb.storeSecret("motd", "b4rb1c4n-motd-2");
+      const pool2 = await bb.storeSecret("pool", "14");
+      await Deno.writeTextFile(
+        `${dir}/mapping.conf`,
+        `[database]\nconnection = ${id}\nmax_pool_size = ${pool2}\n[api]\nmotd = ${motd2}\n`,
+      );
+      log.lines.length = 0;
+      const event = await conf.reload();
+      assert.equal(event.ok, true);
+      assert.equal(conf.get("api", "motd"), "b4rb1c4n-motd-2");
+      assert.equal(conf.get("database", "max_pool_size"), 13);
+      assert.deepEqual(log.lines, [
+        "Option api.motd changed from [****] to [****]",
+        "Ignoring change to immutable option database.max_pool_size",
+      ]);
+
+      // Barbican cannot be reached: the source cannot be re-opened, its previous values stay.
+      const castellanConf = await Deno.readTextFile(`${dir}/castellan.conf`);
+      await Deno.writeTextFile(
+        `${dir}/castellan.conf`,
+        castellanConf.replace(bb.url, `http://127.0.0.1:${freePort()}`),
+      );
+      const down = await conf.reload();
+      assert.equal(down.ok, true);
+      assert.equal(conf.get("api", "motd"), "b4rb1c4n-motd-2");
+      assert.match(
+        down.messages.join("\n"),
+        /Could not load configuration from \[secrets\] using the castellan driver: Cannot read the secret for \[database\] connection from .*: TypeError; its previous values stay/,
+      );
+      assert.doesNotMatch(JSON.stringify([down.messages, conf.logOptValues()]), /b4rb1c4n/);
 
       // Another project may not read them: reported, and the file value (none) stays.
       await Deno.writeTextFile(
@@ -352,4 +446,96 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+/** A loopback HTTP server that counts requests and answers each with `status`. */
+function countingServer(status: number) {
+  const seen: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (req) => {
+      seen.push(new URL(req.url).pathname);
+      return new Response("s3cr3t", { status });
+    },
+  );
+  return {
+    seen,
+    url: `http://127.0.0.1:${server.addr.port}`,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+async function castellanLoad(dir: string, castellan: string, mapping: string) {
+  await Deno.writeTextFile(`${dir}/castellan.conf`, castellan);
+  await Deno.writeTextFile(`${dir}/mapping.conf`, mapping);
+  const log = recorder();
+  const conf = await new ConfigOpts({ logger: log }).register(DB).load({
+    env: false,
+    texts: [{
+      name: "svc.conf",
+      text:
+        `[DEFAULT]\nconfig_source = secrets\n[secrets]\ndriver = castellan\nconfig_file = ${dir}/castellan.conf\nmapping_file = ${dir}/mapping.conf\n`,
+    }],
+  });
+  return { conf, log };
+}
+
+Deno.test("castellan refuses a plain http Barbican endpoint that is not loopback", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { conf, log } = await castellanLoad(
+      dir,
+      "[key_manager]\ntoken = t0ken\n[barbican]\nbarbican_endpoint = http://barbican.example:9311\n",
+      "[database]\nconnection = 00000000-0000-0000-0000-000000000000\n",
+    );
+    assert.equal(conf.get("database", "connection"), undefined);
+    assert.deepEqual(log.lines, [
+      `Could not load configuration from [secrets] using the castellan driver: Cannot use [barbican] barbican_endpoint "http://barbican.example:9311/" of ${dir}/castellan.conf: plain http would send the token and the secrets in the clear; use https (http only on loopback)`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("castellan refuses a mapping-file secret ref on another origin, naming the line, and sends nothing", async () => {
+  await using endpoint = countingServer(200);
+  await using elsewhere = countingServer(200);
+  const dir = await Deno.makeTempDir();
+  try {
+    const other = elsewhere.url.replace("127.0.0.1", "localhost");
+    const { conf, log } = await castellanLoad(
+      dir,
+      `[key_manager]\ntoken = t0ken\n[barbican]\nbarbican_endpoint = ${endpoint.url}\n`,
+      `[database]\nconnection = 00000000-0000-0000-0000-000000000000\n\nmax_pool_size = ${other}/v1/secrets/abc\n`,
+    );
+    assert.equal(conf.get("database", "connection"), undefined);
+    assert.deepEqual(log.lines, [
+      `Could not load configuration from [secrets] using the castellan driver: Cannot use [secrets] mapping_file "${dir}/mapping.conf" line 4: the secret ref of [database] max_pool_size is not on the Barbican endpoint ${endpoint.url}, so the token would go elsewhere`,
+    ]);
+    assert.deepEqual(endpoint.seen, [], "nothing is fetched when a ref is refused");
+    assert.deepEqual(elsewhere.seen, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("castellan fails the source when Barbican answers 5xx, without showing a payload", async () => {
+  await using endpoint = countingServer(503);
+  const dir = await Deno.makeTempDir();
+  try {
+    const { conf, log } = await castellanLoad(
+      dir,
+      `[key_manager]\ntoken = t0ken\n[barbican]\nbarbican_endpoint = ${endpoint.url}\n`,
+      "[database]\nconnection = 00000000-0000-0000-0000-000000000000\n",
+    );
+    assert.equal(conf.get("database", "connection"), undefined);
+    assert.deepEqual(endpoint.seen, ["/v1/secrets/00000000-0000-0000-0000-000000000000/payload"]);
+    assert.match(
+      log.lines.join("\n"),
+      /using the castellan driver: Cannot read the secret for \[database\] connection from .*: HTTP 503$/,
+    );
+    assert.doesNotMatch(log.lines.join("\n"), /s3cr3t|t0ken/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

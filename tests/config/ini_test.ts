@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigFileParseError, parseIni, parseIniDocument } from "../../lib/config/mod.ts";
+import {
+  ConfigFileParseError,
+  parseIni,
+  parseIniDocument,
+  parseIniMap,
+} from "../../lib/config/mod.ts";
 import { Rng } from "./_gen.ts";
 import { askOracle, oracleAvailable } from "./_oracle.ts";
 
@@ -80,8 +85,19 @@ Deno.test("parseIniDocument() gives each entry its first and last line", () => {
   assert.deepEqual(doc.sections, [{ name: "a", line: 1 }]);
 });
 
-const SECTIONS = ["DEFAULT", "Default", "database", "api", "oslo_policy", " spaced ", "a]", "x y"];
-const KEYS = ["debug", "host", "my-opt", "Key", "k k", "x", "é", "multi", "a\tb"];
+const SECTIONS = [
+  "DEFAULT",
+  "Default",
+  "database",
+  "api",
+  "oslo_policy",
+  " spaced ",
+  "a]",
+  "x y",
+  "10",
+  "2",
+];
+const KEYS = ["debug", "host", "my-opt", "Key", "k k", "x", "é", "multi", "a\tb", "10", "2"];
 const SEPS = [" = ", "=", ": ", ":", " =  ", "\t=\t", " :", "= "];
 const VALUES = [
   "",
@@ -156,7 +172,7 @@ Deno.test({
     const rng = new Rng(20240601);
     const texts = Array.from({ length: 1500 }, () => genFile(rng));
     const answers = await askOracle<
-      { sections?: unknown; error?: { msg: string; lineno: number } }
+      { sections?: unknown; ordered?: unknown; error?: { msg: string; lineno: number } }
     >(texts.map((text) => ({ op: "ini", text })));
     let errors = 0;
     texts.forEach((text, i) => {
@@ -168,7 +184,10 @@ Deno.test({
           oslo.sections,
           `${where}: oslo failed (${JSON.stringify(oslo.error)}), we did not`,
         );
-        assert.equal(JSON.stringify(ours), JSON.stringify(oslo.sections), where);
+        assert.deepEqual(ours, oslo.sections, where);
+        // Exact file order (integer-like names included) through parseIniMap.
+        const ordered = [...parseIniMap(text)].map(([s, keys]) => [s, [...keys]]);
+        assert.equal(JSON.stringify(ordered), JSON.stringify(oslo.ordered), where);
       } catch (e) {
         if (!(e instanceof ConfigFileParseError)) throw e;
         errors++;

@@ -171,3 +171,34 @@ Deno.test("deno task config-migrate prints a diff with --dry-run and rewrites at
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task config-migrate --in-place writes through a symlink, and --dry-run ends every line", async () => {
+  const { main } = await import("../../cli/config_migrate.ts");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/..data`);
+    const target = `${dir}/..data/svc.conf`;
+    const link = `${dir}/svc.conf`;
+    await Deno.writeTextFile(target, "[DEFAULT]\nlogfile = /var/log/svc.log", { mode: 0o600 });
+    await Deno.symlink("..data/svc.conf", link);
+    let out = "";
+    const io = { out: (t: string) => out += t, err: () => {} };
+    assert.equal(await main(["--opt-data", SAMPLE, "--input-file", link, "--dry-run"], io), 0);
+    assert.equal(
+      out,
+      `--- ${link}\n+++ ${link} (migrated)\n@@ -1,2 +1,2 @@\n [DEFAULT]\n-logfile = /var/log/svc.log\n\\ No newline at end of file\n+log_file = /var/log/svc.log\n\\ No newline at end of file\n`,
+    );
+    assert.equal(await main(["--opt-data", SAMPLE, "--input-file", link, "--in-place"], io), 0);
+    assert.ok((await Deno.lstat(link)).isSymlink, "the link stays a link");
+    assert.equal(await Deno.readLink(link), "..data/svc.conf");
+    assert.equal(await Deno.readTextFile(target), "[DEFAULT]\nlog_file = /var/log/svc.log");
+    assert.equal((await Deno.stat(target)).mode! & 0o777, 0o600);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/..data`)].map((e) => e.name),
+      ["svc.conf"],
+      "no temporary file left",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -4,7 +4,7 @@ Reads one JSON array of requests on stdin, writes one JSON array of answers on
 stdout (one process per batch). Requests:
 
   {"op": "ini", "text": str}
-      -> {"sections": {...}} or {"error": {"msg", "lineno"}}
+      -> {"sections": {...}, "ordered": [[section, [[key, values]]]]} or {"error": {"msg", "lineno"}}
   {"op": "type", "type": spec, "value": any}
       -> {"value": v} or {"error": str} or {"construct_error": str}
   {"op": "conf", "opts": [optspec], "files": [text], "args": [str], "env": {}}
@@ -63,7 +63,9 @@ def op_ini(req):
             parser.parse()
         except cfg.ParseError as e:
             return {"error": {"msg": e.msg, "lineno": e.lineno}}
-        return {"sections": sections}
+        # JSON objects lose the order of integer-like keys once parsed: send it as lists too.
+        ordered = [[s, [[k, v] for k, v in keys.items()]] for s, keys in sections.items()]
+        return {"sections": sections, "ordered": ordered}
     finally:
         os.unlink(path)
 

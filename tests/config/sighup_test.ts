@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigOpts, intOpt, optGroup, reloadOnSignal } from "../../lib/config/mod.ts";
 import { waitFor } from "../_support/wait.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -24,14 +25,14 @@ function collect(stream: ReadableStream<Uint8Array>): { text: () => string; done
 
 Deno.test({
   name:
-    "reloadOnSignal() reloads serve.ts on SIGHUP: mutable applied, immutable ignored, no request failed",
+    "reloadOnSignal() reloads serve.ts on SIGHUP: mutable applied (debug lines on, then off), immutable ignored, no request failed",
   sanitizeResources: false,
   fn: async () => {
     const dir = await Deno.makeTempDir();
     const conf = `${dir}/edge.conf`;
     await Deno.writeTextFile(
       conf,
-      "[DEFAULT]\ndebug = false\n[oslo_middleware]\nmax_request_body_size = 4096\n",
+      "[DEFAULT]\ndebug = false\ndevug = true\n[oslo_middleware]\nmax_request_body_size = 4096\n",
     );
     const port = freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -84,6 +85,14 @@ Deno.test({
       };
       const workers = Array.from({ length: 4 }, hammer);
       await waitFor(() => results.ok > 50, { timeout: 30_000, what: "requests to flow" });
+      // The typo is reported at start, and serving goes on; debug is off: no debug lines.
+      assert.match(
+        err.text(),
+        new RegExp(
+          `${conf}:3: ignoring unknown option \\[DEFAULT\\] devug: did you mean "debug"\\?`,
+        ),
+      );
+      assert.doesNotMatch(out.text(), /oslo-edge: debug:/);
 
       await Deno.writeTextFile(
         conf,
@@ -95,6 +104,12 @@ Deno.test({
         what: "the debug hook",
       });
       assert.match(out.text(), /Option DEFAULT\.debug changed from \[False\] to \[True\]/);
+      // Debug is live: each request now gets its debug line.
+      await waitFor(() => /oslo-edge: debug: POST \/v1\/config\/validate 200 /.test(out.text()), {
+        timeout: 10_000,
+        what: "a debug request line",
+      });
+      assert.match(out.text(), /oslo-edge: debug: GET \/healthcheck 200 /);
       await waitFor(
         () =>
           err.text().includes(
@@ -127,6 +142,18 @@ Deno.test({
       assert.equal(after.failed_reloads, 1);
       assert.equal(after.last_reload.ok, false);
 
+      // Debug off again: the debug lines stop.
+      await Deno.writeTextFile(conf, "[DEFAULT]\ndebug = false\n");
+      child.kill("SIGHUP");
+      await waitFor(() => out.text().includes("oslo-edge: debug logging off"), {
+        timeout: 30_000,
+        what: "debug off",
+      });
+      const quiet = out.text().length;
+      const sofar = results.ok;
+      await waitFor(() => results.ok > sofar + 50, { timeout: 30_000, what: "requests" });
+      assert.doesNotMatch(out.text().slice(quiet), /oslo-edge: debug:/);
+
       hammering = false;
       await Promise.all(workers);
       assert.deepEqual(results.failed, []);
@@ -141,4 +168,41 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("reloadOnSignal() survives a throwing onEvent and listener: one line each, the next SIGHUP still reloads", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/svc.conf`;
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 1\n");
+    const lines: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (m: string) => void lines.push(m) };
+    const conf = await new ConfigOpts({ logger, drivers: [] })
+      .register(optGroup("DEFAULT", [intOpt("mut", { mutable: true })]))
+      .load({ args: ["--config-file", path], env: false });
+    conf.onReload(() => {
+      throw new Error("listener bug");
+    });
+    let events = 0;
+    using _ = reloadOnSignal(conf, {
+      onEvent: () => {
+        events++;
+        throw new RangeError("onEvent bug");
+      },
+    });
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 2\n");
+    Deno.kill(Deno.pid, "SIGHUP");
+    await waitFor(() => lines.length >= 2, { timeout: 10_000, what: "the logged failures" });
+    assert.deepEqual(lines, [
+      "A config reload listener failed: Error: listener bug",
+      "A SIGHUP reload failed: RangeError: onEvent bug",
+    ]);
+    assert.equal(conf.get("DEFAULT", "mut"), 2);
+    await Deno.writeTextFile(path, "[DEFAULT]\nmut = 3\n");
+    Deno.kill(Deno.pid, "SIGHUP");
+    await waitFor(() => events === 2, { timeout: 10_000, what: "the second reload" });
+    assert.equal(conf.get("DEFAULT", "mut"), 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   boolOpt,
+  ConfigOpts,
   exitStatus,
   intOpt,
   loadSchema,
@@ -30,6 +31,35 @@ Deno.test("validateConfigText() names the replacement of a deprecated option", (
   assert.equal(f[0]?.hint, "use [oslo_policy] policy_file");
   assert.equal(exitStatus(f), 0);
   assert.equal(exitStatus(f, { fatalWarnings: true }), 1);
+});
+
+Deno.test("validateConfigText() names options by the key oslo.config reads (dest), in hints and messages alike", async () => {
+  // The sample's replacement of logfile is "log-file", whose key in a file is log_file.
+  const [dep] = validateConfigText("[DEFAULT]\nlogfile = /var/log/x.log\n", schema);
+  assert.equal(dep?.kind, "deprecated-option");
+  assert.equal(dep?.hint, "use [DEFAULT] log_file");
+  const [typo] = validateConfigText("[DEFAULT]\nlog-fil = x\n", schema);
+  assert.equal(typo?.hint, 'did you mean "log_file"?');
+  const [bad] = validateConfigText("[DEFAULT]\nuse_syslog = maybe\n", schema);
+  assert.equal(bad?.option, "use_syslog");
+  assert.equal(
+    bad?.message,
+    "Invalid value for DEFAULT/use_syslog: Unexpected boolean value 'maybe'",
+  );
+  assert.equal(bad?.log, "ERROR:oslo-edge:DEFAULT/use_syslog has an invalid value");
+  const groups = [optGroup("auth", [strOpt("auth-url", { required: true }), intOpt("retries")])];
+  const [missing] = validateConfigText("[auth]\nretries = 1\n", groups);
+  assert.deepEqual([missing?.option, missing?.message, missing?.hint], [
+    "auth_url",
+    "Option auth/auth_url is required and has no value",
+    "set [auth] auth_url",
+  ]);
+  // The key suggested is one oslo.config reads.
+  const conf = await new ConfigOpts().register(optGroup("DEFAULT", [strOpt("log-file")])).load({
+    env: false,
+    texts: [{ name: "a.conf", text: "[DEFAULT]\nlog_file = x\n" }],
+  });
+  assert.equal(conf.get("DEFAULT", "log_file"), "x");
 });
 
 Deno.test("validateConfigText() checks values against type, choices and range", () => {
@@ -69,6 +99,19 @@ Deno.test("validateConfigText() never shows a secret value", () => {
   const groups = [optGroup("database", [intOpt("password", { secret: true })])];
   const f = validateConfigText("[database]\npassword = hunter2\n", groups, { checkDefaults: true });
   assert.ok(f.length > 0);
+  assert.doesNotMatch(JSON.stringify(f), /hunter2/);
+});
+
+Deno.test("validateConfigText() never shows a secret value through a reference to it", () => {
+  const groups = [
+    optGroup("database", [strOpt("pin", { secret: true }), intOpt("max_pool_size")]),
+  ];
+  const f = validateConfigText("[database]\npin = hunter2\nmax_pool_size = $pin\n", groups);
+  assert.deepEqual(kinds(f), ["invalid-value@3"]);
+  assert.equal(
+    f[0]?.message,
+    "Invalid value for database/max_pool_size: the value (not shown: secret) is not a valid integer value",
+  );
   assert.doesNotMatch(JSON.stringify(f), /hunter2/);
 });
 

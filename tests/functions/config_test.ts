@@ -115,10 +115,69 @@ Deno.test("POST /v1/config/validate refuses a bad sample, two schemas, or an unk
   assert.match((await unknown.json()).errors[0].message, /known: oslo-edge/);
 });
 
-Deno.test("POST /v1/config/validate keeps to the body limit", async () => {
+Deno.test("POST /v1/config/validate refuses a bad exclude_options pattern with a 400 naming the field", async () => {
+  const res = await post("/validate", {
+    config: "[database]\nmax_pool_size = 3\n",
+    sample: SMALL_SAMPLE,
+    check_defaults: true,
+    exclude_options: ["connection", "a(b"],
+  });
+  assert.equal(res.status, 400);
+  assert.equal(res.headers.get("Content-Type"), PROBLEM);
+  const body = await res.json();
+  assert.equal(body.type, "urn:oslo-edge:problem:validation");
+  assert.deepEqual(body.errors, [{
+    path: "exclude_options.1",
+    message: 'Cannot use exclude pattern "a(b": Unterminated group',
+  }]);
+});
+
+Deno.test("POST /v1/config/validate bounds what caller patterns can cost (ReDoS)", async () => {
+  const issue = async (extra: Record<string, unknown>) => {
+    const res = await post("/validate", {
+      config: "[database]\nmax_pool_size = 3\n",
+      sample: SMALL_SAMPLE,
+      check_defaults: true,
+      ...extra,
+    });
+    assert.equal(res.status, 400);
+    return (await res.json()).errors[0];
+  };
+  const nested = await issue({ exclude_options: ["(a+)+$"] });
+  assert.equal(nested.path, "exclude_options.0");
+  assert.match(nested.message, /nested quantifiers .* are not allowed/);
+  assert.match((await issue({ exclude_options: [".*.*.*x"] })).message, /more than 2 times/);
+  assert.match((await issue({ exclude_options: ["y".repeat(129)] })).message, /longer than 128/);
+  const many = await issue({ exclude_options: Array.from({ length: 17 }, (_, i) => `p${i}`) });
+  assert.equal(many.path, "exclude_options.16");
+  const longName = "a".repeat(81);
+  const sample = SMALL_SAMPLE.replace("    - name: pin\n", `    - name: ${longName}\n`);
+  const long = await issue({ sample, exclude_options: ["a*x"] });
+  assert.equal(long.path, "sample");
+  assert.match(long.message, /is longer than 80 characters: exclude_options cannot run against it/);
+  // The same sample without caller patterns is validated.
+  const ok = await post("/validate", { config: "", sample, check_defaults: true });
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+});
+
+Deno.test("POST /v1/config/validate keeps to the body limit, and its 413 says to name big samples", async () => {
   const sample = await Deno.readTextFile(SAMPLE_PATH);
   const res = await post("/validate", { config: "", sample }, 64 * 1024);
   assert.equal(res.status, 413);
+  const problem = await res.json();
+  assert.equal(problem.type, "urn:oslo-edge:problem:body-too-large");
+  assert.equal(
+    problem.detail,
+    `Request body is larger than 65536 bytes ([oslo_middleware] max_request_body_size): to validate against a large sample (Keystone's is about 330 KB), put it in [config] sample_dir and name it with "schema" (keystone.yaml is "schema": "keystone") instead of sending it inline`,
+  );
+  const elsewhere = await app(16).request("/v1/policy/enforce", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ rule: "x".repeat(64) }),
+  });
+  assert.equal(elsewhere.status, 413);
+  assert.doesNotMatch((await elsewhere.json()).detail, /sample_dir/);
   const ok = await post("/validate", { config: "[oslo_policy]\nenforce_scope = maybe\n", sample });
   assert.equal((await ok.json()).findings[0].kind, "invalid-value");
 });

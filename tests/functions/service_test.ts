@@ -177,3 +177,29 @@ Deno.test("createService() names where it listens in the auth-off warning", asyn
     service.warnings.join("\n"),
   );
 });
+
+Deno.test("createService() warns about unknown options and groups in its config, with file, line and a suggestion, and starts", async () => {
+  const service = await createService({
+    args: ["--dev"],
+    env: {},
+    texts: [{
+      name: "edge.conf",
+      text: "[DEFAULT]\ndevug = true\n[oslo_middleware]\nmax-request-body-size = 1\n" +
+        "[helthcheck]\npath = /hc\n[healthcheck]\nbackends = config\n[keystone_authtoken]\nx = 1\n",
+    }],
+  });
+  try {
+    const unknown = service.warnings.filter((w) => w.startsWith("edge.conf:"));
+    assert.deepEqual(unknown, [
+      'edge.conf:2: ignoring unknown option [DEFAULT] devug: did you mean "debug"?',
+      'edge.conf:4: ignoring unknown option [oslo_middleware] max-request-body-size: write max_request_body_size (oslo.config reads option names with "_", not "-")',
+      "edge.conf:5: ignoring unknown group [helthcheck]: did you mean [healthcheck]?",
+      "edge.conf:9: ignoring unknown group [keystone_authtoken]",
+    ]);
+    const res = await service.app.request("/healthcheck");
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+  } finally {
+    await service.close();
+  }
+});

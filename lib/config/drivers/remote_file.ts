@@ -1,6 +1,6 @@
 /**
  * The `remote_file` config-source driver (oslo.config's `sources/_uri.py`):
- * fetches an INI file once over HTTP(S) at load, with an optional CA bundle
+ * fetches an INI file over HTTP(S) at load (and again on each reload), with an optional CA bundle
  * (file or directory) and client certificate, and serves its values.
  *
  *     [DEFAULT]

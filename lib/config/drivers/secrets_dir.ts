@@ -5,7 +5,8 @@
  * (`database.connection`, `DEFAULT.transport_url`) or `OS_<GROUP>__<OPTION>`
  * holds the value of that option; a `mapping_file` (`[group] option = file`)
  * may name files otherwise. One trailing newline is dropped. Files are read
- * once, at load; their contents never appear in messages.
+ * at load and again on each reload; their contents are secret whatever the
+ * option's declaration: they never appear in messages, logs or dumps.
  *
  *     [DEFAULT]
  *     config_source = mounted
@@ -127,6 +128,7 @@ export const secretsDirDriver: ConfigSourceDriver = {
         return {
           value: opt.multi ? [hit.value] : hit.value,
           location: { kind: "driver", detail: hit.path },
+          secret: true,
         };
       },
     };
