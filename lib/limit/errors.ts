@@ -113,6 +113,17 @@ export class HierarchyError extends LimitError {
   }
 }
 
+/** The limit source knows no such project (Keystone: no `/v3/projects/{id}`). */
+export class ProjectNotFoundError extends LimitError {
+  /** The project. */
+  readonly projectId: string;
+  constructor(projectId: string, where: string) {
+    super(`Cannot find project "${projectId}" in ${where}`);
+    this.name = "ProjectNotFoundError";
+    this.projectId = projectId;
+  }
+}
+
 /** Keystone answered with an error, or could not be reached. */
 export class KeystoneError extends LimitError {
   override readonly code: string = "ERR_LIMIT_KEYSTONE";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { EndpointNotFoundError, LimitError } from "./errors.ts";
+import { EndpointNotFoundError, LimitError, ProjectNotFoundError } from "./errors.ts";
 import type { KeystoneClient } from "./keystone_client.ts";
 import {
   type EnforcementModel,
@@ -150,7 +150,8 @@ export class KeystoneLimitSource implements LimitSource {
   /**
    * Every limit of the endpoint's service and region, as a limits document
    * (for replication to edge sites): registered limits, project and domain
-   * limits, and under strict-two-level every project's parent.
+   * limits, and every project's parent (the usage store keeps a tree's usage
+   * in one document under either model).
    */
   async snapshot(): Promise<LimitsData> {
     const ep = await this.endpoint();
@@ -179,25 +180,23 @@ export class KeystoneLimitSource implements LimitSource {
       const owner = l.project_id ?? l.domain_id;
       if (owner) (projectLimits[owner] ??= {})[l.resource_name] ??= l.resource_limit;
     }
-    const data: LimitsData = { model, registeredLimits, projectLimits };
-    if (model === "strict-two-level") {
-      const projects = await this.#client.get<
-        Rows<"projects", { id: string; parent_id: string | null; is_domain: boolean }>
-      >("/projects");
-      data.parents = Object.fromEntries(
-        (projects?.projects ?? []).filter((p) => !p.is_domain && p.parent_id).map((
-          p,
-        ) => [p.id, p.parent_id!]),
-      );
-    }
-    return data;
+    // Parents under either model: usage is kept per tree, whichever model applies.
+    const projects = await this.#client.get<
+      Rows<"projects", { id: string; parent_id: string | null; is_domain: boolean }>
+    >("/projects");
+    const parents = Object.fromEntries(
+      (projects?.projects ?? []).filter((p) => !p.is_domain && p.parent_id).map((
+        p,
+      ) => [p.id, p.parent_id!]),
+    );
+    return { model, registeredLimits, projectLimits, parents };
   }
 
   async parentOf(projectId: string): Promise<string | null> {
     const r = await this.#client.get<{
       project: { parent_id: string | null; domain_id: string | null; is_domain: boolean };
     }>(`/projects/${encodeURIComponent(projectId)}`);
-    if (!r) throw new LimitError(`Cannot find project "${projectId}" in ${this.description}`);
+    if (!r) throw new ProjectNotFoundError(projectId, this.description);
     const p = r.project;
     if (p.is_domain) {
       this.#domains.add(projectId);

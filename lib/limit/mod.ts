@@ -24,6 +24,7 @@ export type {
   EnforcerStats,
   ProjectUsage,
   RejectEvent,
+  TreeUsageCallback,
   UsageCallback,
 } from "./enforcer.ts";
 export type { CacheOption } from "./limit_reader.ts";
@@ -40,6 +41,7 @@ export {
   KeystoneError,
   LimitError,
   LimitSourceError,
+  ProjectNotFoundError,
   ProjectOverLimit,
   UsageStoreError,
   UsageUnavailableError,

@@ -78,6 +78,20 @@ export function liveUsage(
   return out;
 }
 
+/**
+ * Usage of every project the document holds (committed usage or a live
+ * reservation): project → resource → usage, every name filled in.
+ */
+export function everyProjectUsage(
+  doc: UsageDoc | undefined,
+  names: readonly string[],
+  now: number,
+): Map<string, Record<string, number>> {
+  const projects = new Set(Object.keys(doc?.used ?? {}));
+  for (const c of Object.values(doc?.claims ?? {})) if (c.e > now) projects.add(c.p);
+  return new Map([...projects].map((p) => [p, liveUsage(doc, p, names, now)]));
+}
+
 /** Adds `deltas` to the committed usage of `projectId`. */
 export function addUsed(
   doc: UsageDoc,

@@ -21,6 +21,7 @@ import {
   cloneDoc,
   collectGarbage,
   commitClaim,
+  everyProjectUsage,
   liveUsage,
   type OpResult,
   releaseClaim,
@@ -145,6 +146,18 @@ export class UsageStore {
     const scope = await this.#scopeOf(projectId);
     const { doc } = await this.#read(scope);
     return liveUsage(doc, projectId, names, Date.now());
+  };
+
+  /**
+   * A tree usage callback for an {@linkcode Enforcer} (strict-two-level): the
+   * usage of every project the tree's document holds, from one read.
+   */
+  readonly treeUsage = async (
+    root: string,
+    names: string[],
+  ): Promise<Map<string, Record<string, number>>> => {
+    const { doc } = await this.#read(await this.#scopeOf(root));
+    return everyProjectUsage(doc, names, Date.now());
   };
 
   async #read(scope: string) {
@@ -281,6 +294,7 @@ export class UsageStore {
         try {
           await op.enforcer.enforce(op.projectId, op.deltas, {
             usage: (pid, names) => liveUsage(doc, pid ?? "", names, now),
+            treeUsage: (_root, names) => everyProjectUsage(doc, names, now),
           });
         } catch (e) {
           if (e instanceof ProjectOverLimit) return { over: [...e.overLimitInfoList] };

@@ -127,6 +127,45 @@ natsTest("ReplicatedLimitSource.ready() fails when nothing was ever published", 
   assert.equal(src.registeredLimit("cores"), undefined);
 });
 
+natsTest(
+  "Enforcer over a site that started cut off takes the model of the first document",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true });
+    await using central = await connectTransport(topo.hub.url);
+    await using edge = await connectTransport(topo.leaves[0]!.url);
+    await using src = await ReplicatedLimitSource.open(edge);
+    await assert.rejects(src.ready(200), /no limits received within 200 ms/);
+    const usage: Record<string, number> = { a: 1, b: 4 };
+    const enforcer = new Enforcer(
+      (p, names) => Object.fromEntries(names.map((n) => [n, usage[p!] ?? 0])),
+      {
+        limits: src,
+        onMissingLimit: () => {},
+      },
+    );
+    // Nothing received yet: the empty document's model (flat), every limit 0.
+    assert.equal(await enforcer.model(), "flat");
+    await assert.rejects(enforcer.enforce("a", { cores: 1 }), /over limit of 0/);
+    const seen = nextEvent(src);
+    await (await LimitsPublisher.open(central)).publish({
+      model: "strict-two-level",
+      registeredLimits: { cores: 10 },
+      projectLimits: { root: { cores: 5 } },
+      parents: { a: "root", b: "root" },
+    });
+    assert.equal((await seen).type, "applied");
+    assert.equal(await enforcer.model(), "strict-two-level");
+    assert.equal(await enforcer.usageScope("a"), "root");
+    await assert.rejects(enforcer.enforce("a", { cores: 1 }), (e: unknown) => {
+      assert.ok(e instanceof ProjectOverLimit);
+      assert.equal(e.overLimitInfoList[0]!.limitProjectId, "root");
+      assert.equal(e.overLimitInfoList[0]!.currentUsage, 5);
+      return true;
+    });
+    await enforcer.enforce("a", { cores: 0 });
+  },
+);
+
 natsTest("replicateKeystoneLimits() carries Keystone's limits to an edge site", async () => {
   await using ks = await startKeystone();
   const nova = (await ks.api<{ service: { id: string } }>("POST", "/services", {
@@ -185,6 +224,7 @@ natsTest("replicateKeystoneLimits() carries Keystone's limits to an edge site", 
     model: "flat",
     registeredLimits: { cores: 20 },
     projectLimits: { [demo.id]: { cores: 8 } },
+    parents: { [demo.id]: "default" }, // under flat too: usage is kept per tree
   });
   await ks.api("PATCH", `/limits/${made.limits[0]!.id}`, { limit: { resource_limit: 5 } });
   await replication.syncNow();
