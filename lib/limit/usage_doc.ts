@@ -32,7 +32,7 @@ export interface ClaimEntry {
 
 /** Outcome of one operation of a batch, as stored for retries. */
 export type OpResult =
-  | { ok: true; expiresAt?: number }
+  | { ok: true; expiresAt?: number; used?: Record<string, number> }
   | { over: OverLimitInfo[] }
   | { missing: true };
 
@@ -92,19 +92,25 @@ export function everyProjectUsage(
   return new Map([...projects].map((p) => [p, liveUsage(doc, p, names, now)]));
 }
 
-/** Adds `deltas` to the committed usage of `projectId`. */
+/**
+ * Adds `deltas` to the committed usage of `projectId`, never below 0 (giving
+ * back more than was committed leaves 0); returns the usage of those resources after.
+ */
 export function addUsed(
   doc: UsageDoc,
   projectId: string,
   deltas: Readonly<Record<string, number>>,
-): void {
+): Record<string, number> {
   const used = doc.used[projectId] ??= {};
+  const after: Record<string, number> = {};
   for (const [n, d] of Object.entries(deltas)) {
-    const v = (used[n] ?? 0) + d;
+    const v = Math.max(0, (used[n] ?? 0) + d);
+    after[n] = v;
     if (v === 0) delete used[n];
     else used[n] = v;
   }
   if (Object.keys(used).length === 0) delete doc.used[projectId];
+  return after;
 }
 
 /** Drops expired reservations and stale client records. */

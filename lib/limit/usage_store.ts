@@ -214,14 +214,34 @@ export class UsageStore {
     if ("missing" in r) throw new ClaimNotFoundError(claimId);
   }
 
-  /** Adds `deltas` (negative to free) to a project's committed usage, unchecked. */
-  async adjust(projectId: string, deltas: Record<string, number>): Promise<void> {
+  /**
+   * Adds `deltas` to a project's committed usage, unchecked: negative to give
+   * usage back (a resource deleted), never below 0. Resolves to the committed
+   * usage of those resources after the change.
+   */
+  async adjust(
+    projectId: string,
+    deltas: Record<string, number>,
+  ): Promise<Record<string, number>> {
+    if (typeof projectId !== "string" || projectId === "") {
+      throw new TypeError("Cannot adjust usage: project id must be a non-empty string");
+    }
+    if (typeof deltas !== "object" || deltas === null || Object.keys(deltas).length === 0) {
+      throw new TypeError(
+        "Cannot adjust usage: deltas must be a non-empty object of resource → integer",
+      );
+    }
     for (const [n, d] of Object.entries(deltas)) {
-      if (!Number.isInteger(d)) {
-        throw new TypeError(`Cannot adjust usage: "${n}" must be an integer`);
+      if (!Number.isSafeInteger(d)) {
+        throw new TypeError(`Cannot adjust usage: delta of "${n}" must be an integer, got ${d}`);
       }
     }
-    await this.#submit(await this.#scopeOf(projectId), { kind: "adjust", projectId, deltas });
+    const r = await this.#submit(await this.#scopeOf(projectId), {
+      kind: "adjust",
+      projectId,
+      deltas: { ...deltas },
+    });
+    return { ...(r as { used?: Record<string, number> }).used };
   }
 
   #submit(scope: string, op: Op): Promise<OpResult> {
@@ -309,8 +329,7 @@ export class UsageStore {
       case "release":
         return releaseClaim(doc, op.id, now) ? { ok: true } : { missing: true };
       case "adjust":
-        addUsed(doc, op.projectId, op.deltas);
-        return { ok: true };
+        return { ok: true, used: addUsed(doc, op.projectId, op.deltas) };
     }
   }
 }

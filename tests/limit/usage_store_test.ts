@@ -108,12 +108,22 @@ Deno.test("UsageStore.claim() refuses bad arguments before touching the store", 
   await assert.rejects(store.claim(enforcer, "p", { a: -1 }), /non-negative integer, got -1/);
 });
 
-Deno.test("UsageStore.adjust() changes committed usage without a check", async () => {
-  const { store, enforcer } = setUp({ registeredLimits: { cores: 5 } });
-  await store.adjust("p", { cores: 7 });
+Deno.test("UsageStore.adjust() changes committed usage without a check, never below 0", async () => {
+  const { store, enforcer } = setUp({ registeredLimits: { cores: 5, ram: 10 } });
+  assert.deepEqual(await store.adjust("p", { cores: 7 }), { cores: 7 });
   await assert.rejects(store.claim(enforcer, "p", { cores: 0 }), ProjectOverLimit);
-  await store.adjust("p", { cores: -3 });
+  assert.deepEqual(await store.adjust("p", { cores: -3, ram: 2 }), { cores: 4, ram: 2 });
   await store.claim(enforcer, "p", { cores: 1 });
+  // Giving back more than was committed leaves 0, not a negative that would grant quota.
+  assert.deepEqual(await store.adjust("p", { ram: -5 }), { ram: 0 });
+  assert.deepEqual(await store.usageCallback("p", ["ram"]), { ram: 0 });
+  await assert.rejects(store.claim(enforcer, "p", { ram: 11 }), ProjectOverLimit);
+  await assert.rejects(store.adjust("p", {}), /deltas must be a non-empty object/);
+  await assert.rejects(
+    store.adjust("p", { ram: 0.5 }),
+    /delta of "ram" must be an integer, got 0.5/,
+  );
+  await assert.rejects(store.adjust("", { ram: 1 }), TypeError);
 });
 
 /** A real backend whose replies get lost: the write lands, the caller hears a timeout. */
