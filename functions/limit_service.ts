@@ -22,7 +22,8 @@ import {
   UsageStore,
 } from "../lib/limit/mod.ts";
 import { connectTransport, type Transport } from "../lib/messaging/mod.ts";
-import type { Authorize, LimitAppDeps } from "./limit.ts";
+import type * as policy from "../lib/policy/mod.ts";
+import type { LimitAppDeps } from "./limit.ts";
 
 /** The limits part of the service. */
 export interface LimitService {
@@ -51,7 +52,7 @@ class LimitStartupError extends Error {
  */
 export async function createLimitService(
   conf: ConfigOpts,
-  options: { dev: boolean; authorize: Authorize; onCheck?: LimitAppDeps["onCheck"] },
+  options: { dev: boolean; policy: policy.Enforcer; onCheck?: LimitAppDeps["onCheck"] },
 ): Promise<LimitService | null> {
   const o = conf.group(LIMIT_OPTS);
   if (!o.limits_bucket && !o.limits_file && !o.auth_url && !options.dev) {
@@ -105,13 +106,14 @@ export async function createLimitService(
     });
     const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
       limits: source,
+      treeUsage: store.treeUsage,
       cache: o.cache_ttl > 0 ? { ttl: o.cache_ttl * 1000 } : true,
     });
     return {
       deps: {
         enforcer,
         store,
-        authorize: options.authorize,
+        policy: options.policy,
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
       },
       warnings,

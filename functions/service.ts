@@ -120,7 +120,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
   const limits = await createLimitService(conf, {
     dev,
-    authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
+    policy: policy.enforcer,
     ...(metrics ? { onCheck: (result, over) => metrics.limitCheck(result, over) } : {}),
   }).catch((e) => {
     throw e?.code === "ERR_STARTUP" ? new StartupError(e.message) : e;
