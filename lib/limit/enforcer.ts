@@ -19,11 +19,13 @@ import {
   type ProjectUsage,
   strictOverLimits,
   strictUsage,
+  subtree,
   treeRoot,
   type TreeUsageCallback,
   type UsageCallback,
   type UsageSources,
 } from "./strict_two_level.ts";
+import type { UsageScope } from "./usage_scope.ts";
 
 export type { ProjectUsage, TreeUsageCallback, UsageCallback };
 
@@ -156,16 +158,19 @@ export class Enforcer {
   }
 
   /**
-   * The project whose usage document holds `projectId`'s usage: the root of
-   * its tree (itself when it has no parent), under either model. A
-   * strict-two-level check reads the whole tree, so one compare-and-set must
-   * cover it; the flat model uses the same document, so that a change of
-   * model, or two sites that disagree on it for a moment, never split a
-   * tree's usage over two documents.
+   * Where `projectId`'s usage is kept under the model the next decision uses:
+   * its own document under flat (projects are independent, so each is its
+   * own compare-and-set), its tree's under strict-two-level (a check reads
+   * the whole tree, so one compare-and-set must cover it). Rejects as the
+   * model does when the source cannot say yet (`KeystoneError`): no model is
+   * guessed.
    */
-  async usageScope(projectId: string): Promise<string> {
+  async usageScope(projectId: string): Promise<UsageScope> {
     checkProjectId(projectId);
-    return await treeRoot(this.#reader, projectId);
+    if (projectId === null) throw new TypeError("Cannot find the usage scope of project null");
+    if ((await this.model()) === "flat") return { model: "flat", projectId };
+    const root = await treeRoot(this.#reader, projectId);
+    return { model: "strict-two-level", root, members: () => subtree(this.#reader, root, 0) };
   }
 
   /** Counters, for metrics. */
@@ -182,19 +187,20 @@ export class Enforcer {
    * Resolves when usage plus `deltas` fits every limit of `projectId` (null:
    * registered limits only); rejects with {@linkcode ProjectOverLimit} listing
    * every resource over, in sorted order. `options.usage` (and
-   * `options.treeUsage`) replace the usage callbacks for this call (a usage
-   * store checking against the document it is about to write).
+   * `options.treeUsage`) replace the usage callbacks for this call, and
+   * `options.model` the model (a usage store checking against the document,
+   * of one model, it is about to write).
    */
   enforce(
     projectId: string | null,
     deltas: Readonly<Record<string, number>>,
-    options?: { usage?: UsageCallback; treeUsage?: TreeUsageCallback },
+    options?: { usage?: UsageCallback; treeUsage?: TreeUsageCallback; model?: EnforcementModel },
   ): Promise<void> {
     try {
       checkProjectId(projectId);
       const names = checkDeltas(deltas);
       const usage = this.#sources(options);
-      const model = this.#resolveModel();
+      const model = options?.model ?? this.#resolveModel();
       const r = isPromise(model)
         ? model.then((m) => this.#enforce(m, projectId, names, deltas, usage))
         : this.#enforce(model, projectId, names, deltas, usage);

@@ -161,7 +161,7 @@ export class ClaimNotFoundError extends LimitError {
   readonly claimId: string;
   constructor(claimId: string) {
     super(
-      `Cannot find claim "${claimId}": it was never made, or was already committed, released or expired`,
+      `Cannot find claim "${claimId}": it was never made, or was already committed, released or expired (or it was made before the enforcement model changed)`,
     );
     this.name = "ClaimNotFoundError";
     this.claimId = claimId;

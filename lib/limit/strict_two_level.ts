@@ -87,7 +87,7 @@ export async function treeRoot(reader: LimitReader, projectId: string): Promise<
 }
 
 /** Every project of the subtree of `root`, `root` first (depth bounded by the model). */
-async function subtree(reader: LimitReader, root: string, depth: number): Promise<string[]> {
+export async function subtree(reader: LimitReader, root: string, depth: number): Promise<string[]> {
   const out = [root];
   if (depth >= MAX_LEVELS_BELOW_ROOT) return out;
   for (const child of await reader.childrenOf(root)) {

@@ -1,13 +1,14 @@
 /**
- * The usage document of one usage scope (a project under the flat model, a
- * whole tree under strict-two-level) and the pure functions that read and
- * change it. One document is one key of the usage store, so a single
+ * A usage document and the pure functions that read and change it. One
+ * document is one key of the usage store: a project's own under the flat
+ * model, a whole tree's under strict-two-level (usage_scope.ts), so a single
  * compare-and-set covers every project and resource a check looks at.
  *
  * ```json
  * { "used":    { "<project>": { "cores": 10 } },
  *   "claims":  { "<claim id>": { "p": "<project>", "d": { "cores": 2 }, "e": 1767225600000 } },
- *   "clients": { "<client id>": { "s": 41, "r": [...], "t": 1767225540000 } } }
+ *   "clients": { "<client id>": { "s": 41, "r": [...], "t": 1767225540000 } },
+ *   "g": 3, "m": { "<project>": 1 }, "to": "<root>", "moved": true }
  * ```
  *
  * `used` is committed usage; `claims` are reservations, counted until they are
@@ -15,6 +16,13 @@
  * instance, the sequence number and results of its last batch written here,
  * so that a batch retried after an ambiguous failure (a reply lost with a leaf
  * node) is recognised instead of applied twice.
+ *
+ * The other fields record a change of model (usage_carry.ts): `g` is the
+ * carry generation (a document made by carrying usage over is newer than
+ * every document it was made from); a tree document's `m` lists the projects
+ * whose usage it holds, and `moved` says its usage has been carried back to
+ * per-project documents; a per-project document's `to` names the root of the
+ * tree document its usage was carried into.
  *
  * @module
  */
@@ -41,6 +49,14 @@ export interface UsageDoc {
   used: Record<string, Record<string, number>>;
   claims: Record<string, ClaimEntry>;
   clients: Record<string, { s: number; r: OpResult[]; t: number }>;
+  /** Carry generation (absent: 0). */
+  g?: number;
+  /** Tree document: the projects whose usage it holds. */
+  m?: Record<string, 1>;
+  /** Tree document: its usage was carried to per-project documents (flat); no longer current. */
+  moved?: true;
+  /** Per-project document: its usage was carried into the tree document of this root. */
+  to?: string;
 }
 
 /** How long a client's last-batch record is kept (ms). */
@@ -54,11 +70,16 @@ export function emptyDoc(): UsageDoc {
 /** A deep copy, to change without touching what was read. */
 export function cloneDoc(doc: UsageDoc | undefined): UsageDoc {
   if (!doc) return emptyDoc();
-  return {
+  const out: UsageDoc = {
     used: Object.fromEntries(Object.entries(doc.used ?? {}).map(([p, u]) => [p, { ...u }])),
     claims: { ...(doc.claims ?? {}) },
     clients: { ...(doc.clients ?? {}) },
   };
+  if (doc.g !== undefined) out.g = doc.g;
+  if (doc.m !== undefined) out.m = { ...doc.m };
+  if (doc.moved) out.moved = true;
+  if (doc.to !== undefined) out.to = doc.to;
+  return out;
 }
 
 /** Usage of `projectId`: committed plus every live reservation. */

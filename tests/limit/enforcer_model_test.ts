@@ -1,17 +1,14 @@
 /**
  * The enforcement model is not fixed at the first decision: the Enforcer
  * follows its source (every decision for in-memory sources, after
- * clearCache() for remote ones), and usage lives in one document per tree
- * whichever model a site uses.
+ * clearCache() for remote ones), and the model decides where usage is kept.
  */
 import assert from "node:assert/strict";
 import {
   type EnforcementModel,
   Enforcer,
   type LimitSource,
-  MemoryUsageBackend,
   ProjectOverLimit,
-  UsageStore,
 } from "../../lib/limit/mod.ts";
 
 /** root (limit 5) → a, b; registered default 10; the model is the test's to change. */
@@ -71,45 +68,18 @@ Deno.test("Enforcer caches a remote source's model as it caches limits, until cl
   assert.equal(state.modelReads, 2);
 });
 
-Deno.test("Enforcer.usageScope() is the tree's root under either model", async () => {
+Deno.test("Enforcer.usageScope() is the project under flat, the tree's root under strict-two-level", async () => {
   const { src, state } = tree(false);
   const e = new Enforcer(usage({}), { limits: src });
-  assert.equal(await e.usageScope("a"), "root");
+  assert.deepEqual(await e.usageScope("a"), { model: "flat", projectId: "a" });
   state.model = "strict-two-level";
-  assert.equal(await e.usageScope("a"), "root");
-  assert.equal(await e.usageScope("root"), "root");
-  assert.equal(await e.usageScope("lone"), "lone");
-});
-
-Deno.test("UsageStore keeps one document per tree when two sites disagree on the model", async () => {
-  const backend = new MemoryUsageBackend();
-  const site = (model: EnforcementModel) => {
-    const ref: { enforcer?: Enforcer } = {};
-    const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
-    const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
-      limits: tree(false).src,
-      model,
-      treeUsage: store.treeUsage,
-    });
-    return { store, enforcer };
-  };
-  const flat = site("flat"), strict = site("strict-two-level");
-  await flat.store.commit((await flat.store.claim(flat.enforcer, "b", { cores: 4 })).claimId);
-  // The strict site sees b's usage in root's document: 4 + 2 > 5.
-  await assert.rejects(strict.store.claim(strict.enforcer, "a", { cores: 2 }), (e: unknown) => {
-    assert.ok(e instanceof ProjectOverLimit);
-    assert.deepEqual(e.overLimitInfoList, [
-      { resourceName: "cores", limit: 5, currentUsage: 4, delta: 2, limitProjectId: "root" },
-    ]);
-    return true;
-  });
-  await strict.store.claim(strict.enforcer, "a", { cores: 1 });
-  const key = (p: string) => `u.${btoa(p).replace(/=+$/, "")}`;
-  const { doc } = await backend.read(key("root"));
-  assert.deepEqual(doc?.used, { b: { cores: 4 } });
-  assert.equal(Object.keys(doc?.claims ?? {}).length, 1);
-  assert.equal((await backend.read(key("a"))).revision, 0);
-  assert.equal((await backend.read(key("b"))).revision, 0);
-  // And the flat site reads its own project's usage from the same document.
-  assert.deepEqual(await flat.store.usageCallback("a", ["cores"]), { cores: 1 });
+  const scope = await e.usageScope("a");
+  assert.ok(scope.model === "strict-two-level");
+  assert.equal(scope.root, "root");
+  assert.deepEqual(await scope.members(), ["root", "a", "b"]);
+  const lone = await e.usageScope("lone");
+  assert.ok(lone.model === "strict-two-level" && lone.root === "lone");
+  // A model given as an option decides, whatever the source says.
+  const fixed = new Enforcer(usage({}), { limits: src, model: "flat" });
+  assert.deepEqual(await fixed.usageScope("a"), { model: "flat", projectId: "a" });
 });

@@ -155,7 +155,8 @@ natsTest(
     });
     assert.equal((await seen).type, "applied");
     assert.equal(await enforcer.model(), "strict-two-level");
-    assert.equal(await enforcer.usageScope("a"), "root");
+    const scope = await enforcer.usageScope("a");
+    assert.ok(scope.model === "strict-two-level" && scope.root === "root");
     await assert.rejects(enforcer.enforce("a", { cores: 1 }), (e: unknown) => {
       assert.ok(e instanceof ProjectOverLimit);
       assert.equal(e.overLimitInfoList[0]!.limitProjectId, "root");

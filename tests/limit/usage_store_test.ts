@@ -185,7 +185,9 @@ Deno.test("UsageStore counts a strict-two-level tree in one document", async () 
     projectLimits: { dom: { cores: 10 } },
     parents: { a: "dom", b: "dom" },
   });
-  assert.equal(await enforcer.usageScope("a"), "dom");
+  const scope = await enforcer.usageScope("a");
+  assert.equal(scope.model, "strict-two-level");
+  assert.equal(scope.model === "strict-two-level" && scope.root, "dom");
   await store.commit((await store.claim(enforcer, "a", { cores: 6 })).claimId);
   await store.claim(enforcer, "b", { cores: 4 });
   await assert.rejects(store.claim(enforcer, "b", { cores: 1 }), (e: unknown) => {
@@ -193,7 +195,7 @@ Deno.test("UsageStore counts a strict-two-level tree in one document", async () 
     assert.equal(e.overLimitInfoList[0]!.limitProjectId, "dom");
     return true;
   });
-  const { doc } = await backend.read(`u.${btoa("dom").replace(/=+$/, "")}`);
+  const { doc } = await backend.read(`t.${btoa("dom").replace(/=+$/, "")}`);
   assert.deepEqual(doc?.used, { a: { cores: 6 } });
   assert.equal(Object.keys(doc?.claims ?? {}).length, 1);
 });
