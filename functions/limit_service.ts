@@ -77,7 +77,9 @@ export async function createLimitService(
         domain,
       });
       await replicated.ready(10_000).catch((e) =>
-        warnings.push(`WARNING: ${e.message}: every resource has a limit of 0 until limits arrive`)
+        warnings.push(
+          `WARNING: ${e.message}: checks and claims answer 503 (limit-not-ready) until limits arrive`,
+        )
       );
       source = replicated;
     } else if (o.limits_file) {

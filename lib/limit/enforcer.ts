@@ -149,8 +149,12 @@ export class Enforcer {
 
   /** The enforcement model the next decision uses (the option, else the source's). */
   model(): Promise<EnforcementModel> {
-    const m = this.#resolveModel();
-    return isPromise(m) ? m : Promise.resolve(m);
+    try {
+      const m = this.#resolveModel();
+      return isPromise(m) ? m : Promise.resolve(m);
+    } catch (e) {
+      return Promise.reject(e); // a source that cannot answer yet
+    }
   }
 
   #resolveModel(): MaybePromise<EnforcementModel> {
@@ -162,8 +166,8 @@ export class Enforcer {
    * its own document under flat (projects are independent, so each is its
    * own compare-and-set), its tree's under strict-two-level (a check reads
    * the whole tree, so one compare-and-set must cover it). Rejects as the
-   * model does when the source cannot say yet (`KeystoneError`): no model is
-   * guessed.
+   * model does when the source cannot say yet ({@linkcode LimitsNotReadyError},
+   * `KeystoneError`): no model is guessed.
    */
   async usageScope(projectId: string): Promise<UsageScope> {
     checkProjectId(projectId);

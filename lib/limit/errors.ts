@@ -113,6 +113,19 @@ export class HierarchyError extends LimitError {
   }
 }
 
+/**
+ * The limit source cannot answer yet (replicated limits not received): no
+ * check or claim is decided, rather than decided under a guessed model or
+ * guessed limits.
+ */
+export class LimitsNotReadyError extends LimitError {
+  override readonly code = "ERR_LIMIT_NOT_READY";
+  constructor(message: string) {
+    super(message);
+    this.name = "LimitsNotReadyError";
+  }
+}
+
 /** The limit source knows no such project (Keystone: no `/v3/projects/{id}`). */
 export class ProjectNotFoundError extends LimitError {
   /** The project. */

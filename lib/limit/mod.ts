@@ -40,6 +40,7 @@ export {
   KeystoneAuthError,
   KeystoneError,
   LimitError,
+  LimitsNotReadyError,
   LimitSourceError,
   ProjectNotFoundError,
   ProjectOverLimit,

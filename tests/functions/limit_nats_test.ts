@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { createService } from "../../functions/service.ts";
-import { LimitsPublisher } from "../../lib/limit/mod.ts";
+import {
+  Enforcer,
+  LimitsPublisher,
+  MemoryUsageBackend,
+  ReplicatedLimitSource,
+  UsageStore,
+} from "../../lib/limit/mod.ts";
 import { connectTransport } from "../../lib/messaging/mod.ts";
+import * as policy from "../../lib/policy/mod.ts";
 import { natsTest, startLeafTopology } from "../_support/nats_server.ts";
+import { devApp, PROBLEM } from "./_limit.ts";
 
 const post = (body: unknown) => ({
   method: "POST",
@@ -128,5 +136,50 @@ natsTest(
       await a.close();
       await b.close();
     }
+  },
+);
+
+natsTest(
+  "limits routes answer 503 limit-not-ready until replicated limits arrive, deciding nothing",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true });
+    await using central = await connectTransport(topo.hub.url);
+    await using edge = await connectTransport(topo.leaves[0]!.url);
+    await using src = await ReplicatedLimitSource.open(edge, { bucket: "limits" });
+    const backend = new MemoryUsageBackend();
+    const ref: { enforcer?: Enforcer } = {};
+    const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
+    const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
+      limits: src,
+      treeUsage: store.treeUsage,
+    });
+    const app = devApp({ enforcer, store, policy: new policy.Enforcer({ onWarning: () => {} }) });
+    const admin = { roles: ["admin"] };
+    const routes: [string, Record<string, unknown>][] = [
+      ["/v1/limits/check", { projectId: "p", deltas: { cores: 1 } }],
+      ["/v1/limits/claims", { projectId: "p", deltas: { cores: 1 } }],
+      ["/v1/limits/usage", { projectId: "p", resources: ["cores"] }],
+      ["/v1/limits/usage/adjust", { projectId: "p", deltas: { cores: 1 } }],
+    ];
+    for (const [path, body] of routes) {
+      const r = await app.request(path, post({ ...body, credentials: admin }));
+      assert.equal(r.status, 503, path);
+      assert.equal(r.headers.get("Content-Type"), PROBLEM);
+      const problem = await r.json();
+      assert.equal(problem.type, "urn:oslo-edge:problem:limit-not-ready", path);
+      assert.match(problem.detail, /^Cannot decide limits: no limits received yet from limits/);
+    }
+    assert.equal((await backend.read(`u.${btoa("p").replace(/=+$/, "")}`)).revision, 0);
+    const applied = new Promise((resolve) => src.onChange(resolve));
+    await (await LimitsPublisher.open(central, { bucket: "limits" })).publish({
+      registeredLimits: { cores: 1 },
+    });
+    await applied;
+    const check = await app.request(
+      "/v1/limits/check",
+      post({ ...routes[0]![1], credentials: admin }),
+    );
+    assert.equal(check.status, 200);
+    assert.deepEqual(await check.json(), { allowed: true });
   },
 );

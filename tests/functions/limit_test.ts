@@ -2,6 +2,15 @@ import assert from "node:assert/strict";
 import { createApp } from "../../functions/app.ts";
 import { createService } from "../../functions/service.ts";
 import { createVerifier } from "../../functions/shell/auth.ts";
+import {
+  Enforcer,
+  KeystoneClient,
+  KeystoneError,
+  KeystoneLimitSource,
+  MemoryUsageBackend,
+  UsageStore,
+} from "../../lib/limit/mod.ts";
+import * as policy from "../../lib/policy/mod.ts";
 import { makeKey, signToken } from "./_jwt.ts";
 import { devApp, limitDeps, member, post, PROBLEM } from "./_limit.ts";
 
@@ -246,4 +255,38 @@ Deno.test("createService() reads [oslo_limit] limits_file and names a bad one", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("limits routes answer 503 limit-keystone while Keystone is unreachable, guessing no model", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = closed.addr.port;
+  closed.close();
+  const source = new KeystoneLimitSource(
+    new KeystoneClient({ authUrl: `http://127.0.0.1:${port}`, userId: "u", password: "p" }),
+    { endpointId: "ep" },
+  );
+  const backend = new MemoryUsageBackend();
+  const ref: { enforcer?: Enforcer } = {};
+  const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
+  const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
+    limits: source,
+    treeUsage: store.treeUsage,
+  });
+  const app = devApp({ enforcer, store, policy: new policy.Enforcer({ onWarning: () => {} }) });
+  const admin = { roles: ["admin"] };
+  for (const path of ["/v1/limits/check", "/v1/limits/claims", "/v1/limits/usage/adjust"]) {
+    const r = await app.request(
+      path,
+      post({ projectId: "p", deltas: { cores: 1 }, credentials: admin }),
+    );
+    assert.equal(r.status, 503, path);
+    const problem = await r.json();
+    assert.equal(problem.type, "urn:oslo-edge:problem:limit-keystone", path);
+    assert.match(problem.detail, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  }
+  assert.equal((await backend.read(`u.${btoa("p").replace(/=+$/, "")}`)).revision, 0);
+  await assert.rejects(
+    enforcer.model(),
+    (e: unknown) => e instanceof KeystoneError && e.status === 0,
+  );
 });
