@@ -190,13 +190,13 @@ export class KeystoneLimitSource implements LimitSource {
   /**
    * Every limit of the endpoint's service and region, as a limits document
    * (for replication to edge sites): registered limits, project and domain
-   * limits, and every project's parent (the usage store keeps a tree's usage
-   * in one document under either model).
+   * limits, and under strict-two-level every project's parent (the usage
+   * store finds a project's tree from its parents only under that model).
    */
   async snapshot(): Promise<LimitsData> {
     const ep = await this.endpoint();
     const scope = { service_id: ep.serviceId, region_id: ep.regionId };
-    const [model, reg, lim, projects] = await Promise.all([
+    const [model, reg, lim] = await Promise.all([
       this.model(),
       this.#list<{ resource_name: string; default_limit: number }>(
         "registered_limits",
@@ -209,11 +209,6 @@ export class KeystoneLimitSource implements LimitSource {
         project_id: string | null;
         domain_id: string | null;
       }>("limits", "/limits", scope),
-      // Parents under either model: usage is kept per tree, whichever model applies.
-      this.#list<{ id: string; parent_id: string | null; is_domain: boolean }>(
-        "projects",
-        "/projects",
-      ),
     ]);
     const registeredLimits: Record<string, number> = {};
     for (const r of reg) registeredLimits[r.resource_name] ??= r.default_limit;
@@ -222,10 +217,16 @@ export class KeystoneLimitSource implements LimitSource {
       const owner = l.project_id ?? l.domain_id;
       if (owner) (projectLimits[owner] ??= {})[l.resource_name] ??= l.resource_limit;
     }
-    const parents = Object.fromEntries(
-      projects.filter((p) => !p.is_domain && p.parent_id).map((p) => [p.id, p.parent_id!]),
-    );
-    return { model, registeredLimits, projectLimits, parents };
+    const data: LimitsData = { model, registeredLimits, projectLimits };
+    if (model === "strict-two-level") {
+      const projects = await this.#list<
+        { id: string; parent_id: string | null; is_domain: boolean }
+      >("projects", "/projects");
+      data.parents = Object.fromEntries(
+        projects.filter((p) => !p.is_domain && p.parent_id).map((p) => [p.id, p.parent_id!]),
+      );
+    }
+    return data;
   }
 
   async parentOf(projectId: string): Promise<string | null> {

@@ -6,8 +6,12 @@
 import assert from "node:assert/strict";
 import { KeystoneClient, KeystoneLimitSource, LimitSourceError } from "../../lib/limit/mod.ts";
 
-/** Keystone's answers for the paths a snapshot reads; `truncate` names collections cut short. */
-function standIn(truncate: Set<string>) {
+/**
+ * Keystone's answers for the paths a snapshot reads; `truncate` names
+ * collections cut short; `read` records the paths asked for.
+ */
+function standIn(truncate: Set<string>, model = "flat") {
+  const read: string[] = [];
   const rows: Record<string, unknown[]> = {
     registered_limits: [{ resource_name: "cores", default_limit: 20 }],
     limits: [{ resource_name: "cores", resource_limit: 8, project_id: "p1", domain_id: null }],
@@ -15,6 +19,7 @@ function standIn(truncate: Set<string>) {
   };
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
     const path = new URL(req.url).pathname.replace(/^\/v3/, "");
+    read.push(path);
     if (path === "/auth/tokens" && req.method === "POST") {
       const expires_at = new Date(Date.now() + 3_600_000).toISOString();
       return Response.json({ token: { expires_at } }, {
@@ -25,7 +30,7 @@ function standIn(truncate: Set<string>) {
     if (path === "/endpoints/ep") {
       return Response.json({ endpoint: { service_id: "nova", region_id: "RegionOne" } });
     }
-    if (path === "/limits/model") return Response.json({ model: { name: "flat" } });
+    if (path === "/limits/model") return Response.json({ model: { name: model } });
     const collection = path.slice(1);
     if (rows[collection]) {
       return Response.json({
@@ -44,17 +49,28 @@ function standIn(truncate: Set<string>) {
     }),
     { endpointId: "ep" },
   );
-  return { source, [Symbol.asyncDispose]: () => server.shutdown() };
+  return { source, read, [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
 Deno.test("KeystoneLimitSource.snapshot() reads whole lists when Keystone does not truncate", async () => {
-  await using ks = standIn(new Set());
+  await using ks = standIn(new Set(), "strict_two_level");
   assert.deepEqual(await ks.source.snapshot(), {
-    model: "flat",
+    model: "strict-two-level",
     registeredLimits: { cores: 20 },
     projectLimits: { p1: { cores: 8 } },
     parents: { p1: "default" },
   });
+});
+
+Deno.test("KeystoneLimitSource.snapshot() under flat reads no projects and carries no parents", async () => {
+  // Flat keeps usage per project: nothing needs the hierarchy, and a truncated projects list cannot fail it.
+  await using ks = standIn(new Set(["projects"]));
+  assert.deepEqual(await ks.source.snapshot(), {
+    model: "flat",
+    registeredLimits: { cores: 20 },
+    projectLimits: { p1: { cores: 8 } },
+  });
+  assert.ok(!ks.read.includes("/projects"), ks.read.join(" "));
 });
 
 Deno.test("KeystoneLimitSource refuses a list Keystone truncated, naming it and list_limit", async () => {
@@ -65,7 +81,7 @@ Deno.test("KeystoneLimitSource refuses a list Keystone truncated, naming it and 
       ["projects", "resource"],
     ] as const
   ) {
-    await using ks = standIn(new Set([collection]));
+    await using ks = standIn(new Set([collection]), "strict_two_level");
     await assert.rejects(ks.source.snapshot(), (e: unknown) => {
       assert.ok(e instanceof LimitSourceError, String(e));
       assert.equal(e.field, collection);
