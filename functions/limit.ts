@@ -6,11 +6,15 @@
  * - `POST /claims` `{projectId, deltas}` → 201 `{claimId, projectId, deltas, expiresAt}`:
  *   the usage is reserved until committed, released or expired.
  * - `POST /claims/{claimId}/commit`, `POST /claims/{claimId}/release` → 204.
- * - `POST /usage` `{projectId, resources}` → 200 `{projectId, usage: {r: {limit, usage}}}`.
+ * - `POST /usage` `{projectId, resources}` → 200 `{projectId, usage: {r: {limit, usage}}}`
+ *   (under strict-two-level also `available` and `cap`).
+ * - `POST /usage/adjust` `{projectId, deltas}` → 200 `{projectId, committed: {r: n}}`:
+ *   committed usage changed by the deltas (negative gives usage back), never below 0.
  *
- * Every route asks `deps.authorize(rule, {project_id}, credentials)` first
- * (`limit:check`, `limit:claim`, `limit:commit`, `limit:release`,
- * `limit:usage`) and answers 403 `forbidden` when it says no.
+ * Every route first authorizes its rule (`limit:check`, `limit:claim`,
+ * `limit:commit`, `limit:release`, `limit:usage`, `limit:adjust`) on the
+ * target `{project_id}` with the service's policy enforcer
+ * (functions/shell/authorize.ts): a denial is a 403 `policy-not-authorized`.
  *
  * @module
  */
@@ -22,34 +26,51 @@ import {
   ProjectOverLimit,
   type UsageStore,
 } from "../lib/limit/mod.ts";
-import type { RuleDefault } from "../lib/policy/mod.ts";
-import { type AuthVariables, type Credentials, emptyCredentials } from "./shell/auth.ts";
+import type * as policy from "../lib/policy/mod.ts";
+import type { AuthVariables } from "./shell/auth.ts";
+import { callerCredentials, createAuthorize, registerPolicyDefaults } from "./shell/authorize.ts";
 import { jsonBody } from "./shell/json_body.ts";
-import { HttpProblem, problemFor, problemResponse } from "./shell/problem.ts";
-
-/** Decides a policy rule for a target and credentials (oslo.policy's `enforce`). */
-export type Authorize = (
-  rule: string,
-  target: Record<string, unknown>,
-  credentials: Credentials,
-) => boolean | Promise<boolean>;
+import { problemFor, problemResponse } from "./shell/problem.ts";
 
 /**
- * The limits routes' policy rules, registered into the service enforcer:
- * admins, and callers scoped to the project in question. Operators override
- * them in their policy file like any oslo.policy rule.
+ * Admins, or a caller scoped to the project in question. oslo.policy renders
+ * a null project id as "None" on both sides, so `project_id:%(project_id)s`
+ * alone would let any caller without a project act on `projectId: null`
+ * (registered limits): `not project_id:None` leaves that to admins.
  */
-export const LIMIT_POLICY_DEFAULTS: readonly RuleDefault[] = [
-  ["limit:check", "Check deltas against a project's limits.", "/v1/limits/check"],
-  ["limit:claim", "Reserve usage for a project (a claim).", "/v1/limits/claims"],
-  ["limit:commit", "Commit a claim.", "/v1/limits/claims/{claim_id}/commit"],
-  ["limit:release", "Release a claim.", "/v1/limits/claims/{claim_id}/release"],
-  ["limit:usage", "Read a project's usage.", "/v1/limits/usage"],
-].map(([name, description, path]) => ({
-  name: name as string,
-  checkStr: "role:admin or project_id:%(project_id)s",
-  description: description as string,
-  operations: [{ path: path as string, method: "POST" }],
+const ADMIN_OR_OWNER = "role:admin or (project_id:%(project_id)s and not project_id:None)";
+
+/**
+ * The limits routes' policy rules, registered into the service enforcer.
+ * Operators override them in their policy file like any oslo.policy rule.
+ */
+export const LIMIT_POLICY_DEFAULTS: readonly policy.RuleDefault[] = [
+  ["limit:check", ADMIN_OR_OWNER, "Check deltas against a project's limits.", "/v1/limits/check"],
+  ["limit:claim", ADMIN_OR_OWNER, "Reserve usage for a project (a claim).", "/v1/limits/claims"],
+  [
+    "limit:commit",
+    ADMIN_OR_OWNER,
+    "Commit a claim.",
+    "/v1/limits/claims/{claim_id}/commit",
+  ],
+  [
+    "limit:release",
+    ADMIN_OR_OWNER,
+    "Release a claim.",
+    "/v1/limits/claims/{claim_id}/release",
+  ],
+  ["limit:usage", ADMIN_OR_OWNER, "Read a project's usage.", "/v1/limits/usage"],
+  [
+    "limit:adjust",
+    "role:admin",
+    "Change a project's committed usage (give usage back when a resource is deleted).",
+    "/v1/limits/usage/adjust",
+  ],
+].map(([name, checkStr, description, path]) => ({
+  name: name!,
+  checkStr: checkStr!,
+  description: description!,
+  operations: [{ path: path!, method: "POST" }],
 }));
 
 /** What the limits router needs. */
@@ -58,8 +79,8 @@ export interface LimitAppDeps {
   enforcer: Enforcer;
   /** Claims and usage (in memory, or on NATS KV across sites). */
   store: UsageStore;
-  /** Policy check; the service wires oslo.policy's enforcer. */
-  authorize: Authorize;
+  /** The service's policy enforcer; the router registers its rules into it. */
+  policy: policy.Enforcer;
   /** Told of every check and claim decision (metrics): over-limit resources when refused. */
   onCheck?: (result: "ok" | "over" | "error", overResources: readonly string[]) => void;
 }
@@ -105,6 +126,12 @@ const UsageBody = z.object({
   credentials: Creds,
 }).strict();
 
+const AdjustBody = z.object({
+  projectId: z.string().min(1).max(255),
+  deltas: z.record(Resource, z.number().int()).refine(nonEmpty, "name at least one resource"),
+  credentials: Creds,
+}).strict();
+
 const CredentialsOnly = z.object({ credentials: Creds }).strict();
 
 type Env = { Variables: AuthVariables };
@@ -119,26 +146,6 @@ function optionalJson<S extends z.ZodType>(schema: S): MiddlewareHandler {
   };
 }
 
-function credentialsOf(
-  c: Context<Env>,
-  body: { credentials?: Record<string, unknown> | undefined },
-): Credentials {
-  const verified = c.get("credentials");
-  if (verified) return verified; // auth on: a body never grants identity
-  return { ...emptyCredentials(), ...(body.credentials ?? {}) } as Credentials;
-}
-
-async function check(
-  deps: LimitAppDeps,
-  rule: string,
-  projectId: string | null,
-  credentials: Credentials,
-): Promise<void> {
-  if (!(await deps.authorize(rule, { project_id: projectId }, credentials))) {
-    throw new HttpProblem("ERR_FORBIDDEN", `Policy does not allow ${rule} to be performed`);
-  }
-}
-
 function overLimit(c: Context, e: ProjectOverLimit): Response {
   return problemResponse(
     c,
@@ -151,11 +158,19 @@ function overLimit(c: Context, e: ProjectOverLimit): Response {
 
 /** The limits router. */
 export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
+  registerPolicyDefaults(deps.policy, LIMIT_POLICY_DEFAULTS);
+  const authorize = createAuthorize(deps.policy);
+  const check = (
+    rule: string,
+    projectId: string | null,
+    c: Context,
+    body: { credentials?: Record<string, unknown> | undefined },
+  ) => authorize(rule, { project_id: projectId }, callerCredentials(c, body.credentials));
   const app = new Hono<Env>();
 
   app.post("/check", jsonBody(CheckBody), async (c) => {
     const body = c.req.valid("json");
-    await check(deps, "limit:check", body.projectId, credentialsOf(c, body));
+    await check("limit:check", body.projectId, c, body);
     try {
       await observed(deps, () => deps.enforcer.enforce(body.projectId, body.deltas));
     } catch (e) {
@@ -167,7 +182,7 @@ export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
 
   app.post("/claims", jsonBody(ClaimBody), async (c) => {
     const body = c.req.valid("json");
-    await check(deps, "limit:claim", body.projectId, credentialsOf(c, body));
+    await check("limit:claim", body.projectId, c, body);
     try {
       const claim = await observed(
         deps,
@@ -185,7 +200,7 @@ export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
     app.post(`/claims/:claimId/${action}`, optionalJson(CredentialsOnly), async (c) => {
       const claimId = c.req.param("claimId");
       const body = (c.req.valid as (t: "json") => z.infer<typeof CredentialsOnly>)("json");
-      await check(deps, `limit:${action}`, claimProjectId(claimId), credentialsOf(c, body));
+      await check(`limit:${action}`, claimProjectId(claimId), c, body);
       await deps.store[action](claimId);
       return c.body(null, 204);
     });
@@ -193,9 +208,16 @@ export function createLimitApp(deps: LimitAppDeps): Hono<Env> {
 
   app.post("/usage", jsonBody(UsageBody), async (c) => {
     const body = c.req.valid("json");
-    await check(deps, "limit:usage", body.projectId, credentialsOf(c, body));
+    await check("limit:usage", body.projectId, c, body);
     const usage = await deps.enforcer.calculateUsage(body.projectId, body.resources);
     return c.json({ projectId: body.projectId, usage });
+  });
+
+  app.post("/usage/adjust", jsonBody(AdjustBody), async (c) => {
+    const body = c.req.valid("json");
+    await check("limit:adjust", body.projectId, c, body);
+    const committed = await deps.store.adjust(body.projectId, body.deltas);
+    return c.json({ projectId: body.projectId, committed });
   });
 
   return app;

@@ -22,7 +22,8 @@ import {
   UsageStore,
 } from "../lib/limit/mod.ts";
 import { connectTransport, type Transport } from "../lib/messaging/mod.ts";
-import type { Authorize, LimitAppDeps } from "./limit.ts";
+import type * as policy from "../lib/policy/mod.ts";
+import type { LimitAppDeps } from "./limit.ts";
 
 /** The limits part of the service. */
 export interface LimitService {
@@ -56,7 +57,7 @@ class LimitStartupError extends Error {
  */
 export async function createLimitService(
   conf: ConfigOpts,
-  options: { dev: boolean; authorize: Authorize; onCheck?: LimitAppDeps["onCheck"] },
+  options: { dev: boolean; policy: policy.Enforcer; onCheck?: LimitAppDeps["onCheck"] },
 ): Promise<LimitService | null> {
   const o = conf.group(LIMIT_OPTS);
   if (!o.limits_bucket && !o.limits_file && !o.auth_url && !options.dev) {
@@ -81,7 +82,9 @@ export async function createLimitService(
         domain,
       });
       await replicated.ready(10_000).catch((e) =>
-        warnings.push(`WARNING: ${e.message}: every resource has a limit of 0 until limits arrive`)
+        warnings.push(
+          `WARNING: ${e.message}: checks and claims answer 503 (limit-not-ready) until limits arrive`,
+        )
       );
       source = replicated;
     } else if (o.limits_file) {
@@ -112,6 +115,7 @@ export async function createLimitService(
     const limitless = new Set<string>();
     const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
       limits: source,
+      treeUsage: store.treeUsage,
       cache: o.cache_ttl > 0 ? { ttl: o.cache_ttl * 1000 } : true,
       onMissingLimit: (name) => {
         if (limitless.has(name) || limitless.size >= MAX_LIMITLESS) return;
@@ -125,7 +129,7 @@ export async function createLimitService(
       deps: {
         enforcer,
         store,
-        authorize: options.authorize,
+        policy: options.policy,
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
       },
       warnings,

@@ -142,7 +142,7 @@ export async function createService(options: ServiceOptions = {}): Promise<Servi
   registerPolicyDefaults(policy.enforcer, LIMIT_POLICY_DEFAULTS);
   const limits = ref.limits = await createLimitService(conf, {
     dev,
-    authorize: (rule, target, creds) => policy.enforcer.enforce(rule, target, creds),
+    policy: policy.enforcer,
     ...(metrics
       ? {
         onCheck: (result, over) =>

@@ -82,6 +82,7 @@ export const PROBLEM_CODES: Readonly<Record<string, ProblemMapping>> = {
   ERR_LIMIT_KEYSTONE_AUTH: { status: 500, title: "Keystone refused the service's credentials" },
   ERR_LIMIT_KEYSTONE: { status: 503, title: "Keystone unavailable" },
   ERR_LIMIT_STORE: { status: 503, title: "Usage store unavailable" },
+  ERR_LIMIT_NOT_READY: { status: 503, title: "Limits not received yet" },
   ERR_LIMIT: { status: 500, title: "Limit error" },
   ERR_CONFIG_SCHEMA: { status: 422, title: "Invalid sample config data" },
   ERR_CONFIG_INTERPOLATION: { status: 422, title: "Config value cannot be substituted" },

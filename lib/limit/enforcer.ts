@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkDeltas, checkProjectId, checkResources } from "./enforcer_args.ts";
 import { type OverLimitInfo, ProjectOverLimit } from "./errors.ts";
 import { overLimits, usageOf } from "./flat.ts";
 import { type CacheOption, isPromise, LimitReader, type LimitReaderStats } from "./limit_reader.ts";
@@ -14,9 +15,19 @@ import {
   normalizeModel,
 } from "./limit_source.ts";
 import { StaticLimitSource } from "./static_source.ts";
-import { strictOverLimits, treeRoot, type UsageCallback } from "./strict_two_level.ts";
+import {
+  type ProjectUsage,
+  strictOverLimits,
+  strictUsage,
+  subtree,
+  treeRoot,
+  type TreeUsageCallback,
+  type UsageCallback,
+  type UsageSources,
+} from "./strict_two_level.ts";
+import type { UsageScope } from "./usage_scope.ts";
 
-export type { UsageCallback };
+export type { ProjectUsage, TreeUsageCallback, UsageCallback };
 
 /** What `onReject` receives. */
 export interface RejectEvent {
@@ -29,20 +40,25 @@ export interface RejectEvent {
 export interface EnforcerOptions {
   /** Where limits come from: a {@linkcode LimitSource} or static limits as data. */
   limits: LimitSource | LimitsData;
-  /** The model; by default the source's (Keystone's `GET /v3/limits/model`). */
+  /**
+   * The model, fixed; by default the source's (Keystone's `GET /v3/limits/model`),
+   * cached as limits are and read again after `clearCache()`; an in-memory
+   * source's (replicated limits) at every decision.
+   */
   model?: EnforcementModel | "strict_two_level";
+  /**
+   * strict-two-level: the usage of every project a tree's usage document
+   * holds ({@linkcode UsageStore.treeUsage}), so that a project the
+   * hierarchy does not list yet still counts; without it the source's
+   * children lists decide who is in a tree.
+   */
+  treeUsage?: TreeUsageCallback;
   /** Cache limits found: for the enforcer's lifetime (default, as oslo.limit), `{ ttl }` ms, or not. */
   cache?: CacheOption;
   /** Called before every rejection (for metrics); its errors are ignored. */
   onReject?: (event: RejectEvent) => void;
   /** Called when a resource has no limit at all (enforced as 0); default: one warning per resource. */
   onMissingLimit?: (resourceName: string) => void;
-}
-
-/** A resource's limit and usage, as oslo.limit's `ProjectUsage`. */
-export interface ProjectUsage {
-  limit: number;
-  usage: number;
 }
 
 /** Counters of an {@linkcode Enforcer}. */
@@ -54,66 +70,6 @@ export interface EnforcerStats extends LimitReaderStats {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
-
-function checkProjectId(projectId: unknown): asserts projectId is string | null {
-  if (projectId !== null && (typeof projectId !== "string" || projectId === "")) {
-    throw new TypeError(
-      `Cannot enforce limits: project id must be a non-empty string or null, got ${
-        JSON.stringify(projectId) ?? String(projectId)
-      }`,
-    );
-  }
-}
-
-function checkDeltas(deltas: unknown): string[] {
-  if (typeof deltas !== "object" || deltas === null || Array.isArray(deltas)) {
-    throw new TypeError(
-      "Cannot enforce limits: deltas must be a non-empty object of resource → integer",
-    );
-  }
-  const names = Object.keys(deltas);
-  if (names.length === 0) {
-    throw new TypeError(
-      "Cannot enforce limits: deltas must be a non-empty object of resource → integer",
-    );
-  }
-  for (const name of names) {
-    const v = (deltas as Record<string, unknown>)[name];
-    if (typeof v !== "number" || !Number.isInteger(v)) {
-      throw new TypeError(
-        `Cannot enforce limits: delta of "${name}" must be an integer, got ${
-          JSON.stringify(v) ?? String(v)
-        }`,
-      );
-    }
-  }
-  if (names.length > 1) names.sort(compareCodePoints);
-  return names;
-}
-
-function checkResources(resources: unknown): string[] {
-  if (
-    !Array.isArray(resources) || resources.length === 0 ||
-    resources.some((r) => typeof r !== "string")
-  ) {
-    throw new TypeError(
-      "Cannot read limits: resources must be a non-empty array of resource names",
-    );
-  }
-  return resources as string[];
-}
-
-/** Python's `sorted()` order for strings: by code point (JS sorts by UTF-16 unit). */
-function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
 
 function isSource(limits: LimitSource | LimitsData): limits is LimitSource {
   return typeof (limits as LimitSource).registeredLimit === "function";
@@ -141,8 +97,9 @@ function isSource(limits: LimitSource | LimitsData): limits is LimitSource {
  */
 export class Enforcer {
   #usage: UsageCallback;
+  #treeUsage: TreeUsageCallback | undefined;
   #reader: LimitReader;
-  #model: EnforcementModel | Promise<EnforcementModel> | undefined;
+  #model: EnforcementModel | undefined;
   #onReject: ((event: RejectEvent) => void) | undefined;
   #enforced = 0;
   #rejected = 0;
@@ -158,6 +115,7 @@ export class Enforcer {
       );
     }
     this.#usage = usageCallback;
+    this.#treeUsage = options.treeUsage;
     const source = isSource(options.limits)
       ? options.limits
       : new StaticLimitSource(options.limits);
@@ -189,33 +147,34 @@ export class Enforcer {
     return this.#reader.source;
   }
 
-  /** The enforcement model in use (asked of the source once). */
+  /** The enforcement model the next decision uses (the option, else the source's). */
   model(): Promise<EnforcementModel> {
-    const m = this.#resolveModel();
-    return isPromise(m) ? m : Promise.resolve(m);
+    try {
+      const m = this.#resolveModel();
+      return isPromise(m) ? m : Promise.resolve(m);
+    } catch (e) {
+      return Promise.reject(e); // a source that cannot answer yet
+    }
   }
 
   #resolveModel(): MaybePromise<EnforcementModel> {
-    if (this.#model !== undefined) return this.#model;
-    const m = this.#reader.source.model();
-    if (!isPromise(m)) return this.#model = m;
-    const p = m.then((v) => this.#model = v, (e) => {
-      this.#model = undefined; // ask again next time
-      throw e;
-    });
-    this.#model = p;
-    return p;
+    return this.#model ?? this.#reader.model();
   }
 
   /**
-   * The project whose usage document holds `projectId`'s usage: the project
-   * itself under flat, the root of its tree under strict-two-level (a check
-   * reads the whole tree, so one compare-and-set must cover it).
+   * Where `projectId`'s usage is kept under the model the next decision uses:
+   * its own document under flat (projects are independent, so each is its
+   * own compare-and-set), its tree's under strict-two-level (a check reads
+   * the whole tree, so one compare-and-set must cover it). Rejects as the
+   * model does when the source cannot say yet ({@linkcode LimitsNotReadyError},
+   * `KeystoneError`): no model is guessed.
    */
-  async usageScope(projectId: string): Promise<string> {
+  async usageScope(projectId: string): Promise<UsageScope> {
     checkProjectId(projectId);
-    if ((await this.model()) === "flat") return projectId;
-    return await treeRoot(this.#reader, projectId);
+    if (projectId === null) throw new TypeError("Cannot find the usage scope of project null");
+    if ((await this.model()) === "flat") return { model: "flat", projectId };
+    const root = await treeRoot(this.#reader, projectId);
+    return { model: "strict-two-level", root, members: () => subtree(this.#reader, root, 0) };
   }
 
   /** Counters, for metrics. */
@@ -223,7 +182,7 @@ export class Enforcer {
     return { enforced: this.#enforced, rejected: this.#rejected, ...this.#reader.stats };
   }
 
-  /** Forgets cached limits (the next lookups go to the source). */
+  /** Forgets cached limits, parents and model (the next lookups go to the source). */
   clearCache(): void {
     this.#reader.clear();
   }
@@ -231,19 +190,21 @@ export class Enforcer {
   /**
    * Resolves when usage plus `deltas` fits every limit of `projectId` (null:
    * registered limits only); rejects with {@linkcode ProjectOverLimit} listing
-   * every resource over, in sorted order. `options.usage` replaces the
-   * usage callback for this call (a usage store checking against a snapshot).
+   * every resource over, in sorted order. `options.usage` (and
+   * `options.treeUsage`) replace the usage callbacks for this call, and
+   * `options.model` the model (a usage store checking against the document,
+   * of one model, it is about to write).
    */
   enforce(
     projectId: string | null,
     deltas: Readonly<Record<string, number>>,
-    options?: { usage?: UsageCallback },
+    options?: { usage?: UsageCallback; treeUsage?: TreeUsageCallback; model?: EnforcementModel },
   ): Promise<void> {
     try {
       checkProjectId(projectId);
       const names = checkDeltas(deltas);
-      const usage = options?.usage ?? this.#usage;
-      const model = this.#resolveModel();
+      const usage = this.#sources(options);
+      const model = options?.model ?? this.#resolveModel();
       const r = isPromise(model)
         ? model.then((m) => this.#enforce(m, projectId, names, deltas, usage))
         : this.#enforce(model, projectId, names, deltas, usage);
@@ -258,7 +219,7 @@ export class Enforcer {
     projectId: string | null,
     names: string[],
     deltas: Readonly<Record<string, number>>,
-    usage: UsageCallback,
+    usage: UsageSources,
   ): MaybePromise<void> {
     if (model === "strict-two-level" && projectId !== null) {
       return strictOverLimits(this.#reader, usage, projectId, names, deltas)
@@ -266,9 +227,15 @@ export class Enforcer {
     }
     const limits = this.#limits(projectId, names);
     if (isPromise(limits)) {
-      return limits.then((l) => this.#withUsage(model, projectId, names, l, deltas, usage));
+      return limits.then((l) => this.#withUsage(model, projectId, names, l, deltas, usage.usage));
     }
-    return this.#withUsage(model, projectId, names, limits, deltas, usage);
+    return this.#withUsage(model, projectId, names, limits, deltas, usage.usage);
+  }
+
+  /** This call's usage callbacks: the options' (both, or none of the enforcer's), else the enforcer's. */
+  #sources(options?: { usage?: UsageCallback; treeUsage?: TreeUsageCallback }): UsageSources {
+    if (options?.usage) return { usage: options.usage, tree: options.treeUsage };
+    return { usage: this.#usage, tree: options?.treeUsage ?? this.#treeUsage };
   }
 
   #withUsage(
@@ -314,7 +281,9 @@ export class Enforcer {
 
   /**
    * Each resource's limit and usage for reporting (not for enforcing), as
-   * oslo.limit's `calculate_usage`.
+   * oslo.limit's `calculate_usage`. Under strict-two-level (for a project)
+   * `usage` is the project's whole subtree's, and `available` and `cap` say
+   * how much room its own and its ancestors' limits leave, as a check counts it.
    */
   async calculateUsage(
     projectId: string | null,
@@ -322,6 +291,9 @@ export class Enforcer {
   ): Promise<Record<string, ProjectUsage>> {
     checkProjectId(projectId);
     const names = checkResources(resources);
+    if (projectId !== null && (await this.model()) === "strict-two-level") {
+      return await strictUsage(this.#reader, this.#sources(), projectId, [...names]);
+    }
     const limits = await this.#limits(projectId, names);
     const usage = (await this.#usage(projectId, [...names])) ?? {};
     const out: Record<string, ProjectUsage> = {};

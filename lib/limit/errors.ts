@@ -113,6 +113,30 @@ export class HierarchyError extends LimitError {
   }
 }
 
+/**
+ * The limit source cannot answer yet (replicated limits not received): no
+ * check or claim is decided, rather than decided under a guessed model or
+ * guessed limits.
+ */
+export class LimitsNotReadyError extends LimitError {
+  override readonly code = "ERR_LIMIT_NOT_READY";
+  constructor(message: string) {
+    super(message);
+    this.name = "LimitsNotReadyError";
+  }
+}
+
+/** The limit source knows no such project (Keystone: no `/v3/projects/{id}`). */
+export class ProjectNotFoundError extends LimitError {
+  /** The project. */
+  readonly projectId: string;
+  constructor(projectId: string, where: string) {
+    super(`Cannot find project "${projectId}" in ${where}`);
+    this.name = "ProjectNotFoundError";
+    this.projectId = projectId;
+  }
+}
+
 /** Keystone answered with an error, or could not be reached. */
 export class KeystoneError extends LimitError {
   override readonly code: string = "ERR_LIMIT_KEYSTONE";
@@ -150,7 +174,7 @@ export class ClaimNotFoundError extends LimitError {
   readonly claimId: string;
   constructor(claimId: string) {
     super(
-      `Cannot find claim "${claimId}": it was never made, or was already committed, released or expired`,
+      `Cannot find claim "${claimId}": it was never made, or was already committed, released or expired (or it was made before the enforcement model changed)`,
     );
     this.name = "ClaimNotFoundError";
     this.claimId = claimId;

@@ -8,7 +8,12 @@
  *
  * @module
  */
-import { EndpointNotFoundError, LimitError } from "./errors.ts";
+import {
+  EndpointNotFoundError,
+  LimitError,
+  LimitSourceError,
+  ProjectNotFoundError,
+} from "./errors.ts";
 import type { KeystoneClient } from "./keystone_client.ts";
 import {
   type EnforcementModel,
@@ -33,6 +38,13 @@ interface Endpoint {
 }
 
 type Rows<K extends string, T> = { [k in K]: T[] };
+
+/** Keystone's option that can override `[DEFAULT] list_limit` for each collection read. */
+const LIST_LIMIT_SECTION: Readonly<Record<string, string>> = {
+  registered_limits: "unified_limit",
+  limits: "unified_limit",
+  projects: "resource",
+};
 
 /** Limits read from Keystone. Lookups are remote: the enforcer caches them. */
 export class KeystoneLimitSource implements LimitSource {
@@ -112,6 +124,33 @@ export class KeystoneLimitSource implements LimitSource {
     return { serviceId: endpoints[0]!.service_id, regionId: endpoints[0]!.region_id ?? undefined };
   }
 
+  /**
+   * A collection, whole: Keystone marks a list cut short by its `list_limit`
+   * with `truncated: true`, and a limit dropped that way would read as no
+   * limit, so that is an error rather than a shorter answer.
+   */
+  async #list<T>(
+    collection: string,
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<T[]> {
+    const r = await this.#client.get<{ truncated?: boolean } & Record<string, unknown>>(
+      path,
+      query,
+    );
+    if (r?.truncated === true) {
+      const section = LIST_LIMIT_SECTION[collection];
+      throw new LimitSourceError(
+        this.description,
+        `Keystone truncated the list of ${collection} (GET ${path}): its [DEFAULT] list_limit${
+          section ? ` (or [${section}] list_limit)` : ""
+        } is set; unset it or raise it above the number of ${collection}, or limits would be missed`,
+        { field: collection },
+      );
+    }
+    return (r?.[collection] as T[] | undefined) ?? [];
+  }
+
   async model(): Promise<EnforcementModel> {
     const r = await this.#client.get<{ model: { name: string } }>("/limits/model");
     const name = r?.model?.name ?? "(none)";
@@ -126,11 +165,12 @@ export class KeystoneLimitSource implements LimitSource {
 
   async registeredLimit(resourceName: string): Promise<number | undefined> {
     const ep = await this.endpoint();
-    const r = await this.#client.get<Rows<"registered_limits", { default_limit: number }>>(
+    const rows = await this.#list<{ default_limit: number }>(
+      "registered_limits",
       "/registered_limits",
       { service_id: ep.serviceId, region_id: ep.regionId, resource_name: resourceName },
     );
-    return r?.registered_limits[0]?.default_limit;
+    return rows[0]?.default_limit;
   }
 
   async projectLimit(projectId: string, resourceName: string): Promise<number | undefined> {
@@ -138,56 +178,52 @@ export class KeystoneLimitSource implements LimitSource {
     const owner = this.#domains.has(projectId)
       ? { domain_id: projectId }
       : { project_id: projectId };
-    const r = await this.#client.get<Rows<"limits", { resource_limit: number }>>("/limits", {
+    const rows = await this.#list<{ resource_limit: number }>("limits", "/limits", {
       service_id: ep.serviceId,
       region_id: ep.regionId,
       resource_name: resourceName,
       ...owner,
     });
-    return r?.limits[0]?.resource_limit;
+    return rows[0]?.resource_limit;
   }
 
   /**
    * Every limit of the endpoint's service and region, as a limits document
    * (for replication to edge sites): registered limits, project and domain
-   * limits, and under strict-two-level every project's parent.
+   * limits, and under strict-two-level every project's parent (the usage
+   * store finds a project's tree from its parents only under that model).
    */
   async snapshot(): Promise<LimitsData> {
     const ep = await this.endpoint();
     const scope = { service_id: ep.serviceId, region_id: ep.regionId };
     const [model, reg, lim] = await Promise.all([
       this.model(),
-      this.#client.get<Rows<"registered_limits", { resource_name: string; default_limit: number }>>(
+      this.#list<{ resource_name: string; default_limit: number }>(
+        "registered_limits",
         "/registered_limits",
         scope,
       ),
-      this.#client.get<
-        Rows<"limits", {
-          resource_name: string;
-          resource_limit: number;
-          project_id: string | null;
-          domain_id: string | null;
-        }>
-      >("/limits", scope),
+      this.#list<{
+        resource_name: string;
+        resource_limit: number;
+        project_id: string | null;
+        domain_id: string | null;
+      }>("limits", "/limits", scope),
     ]);
     const registeredLimits: Record<string, number> = {};
-    for (const r of reg?.registered_limits ?? []) {
-      registeredLimits[r.resource_name] ??= r.default_limit;
-    }
+    for (const r of reg) registeredLimits[r.resource_name] ??= r.default_limit;
     const projectLimits: Record<string, Record<string, number>> = {};
-    for (const l of lim?.limits ?? []) {
+    for (const l of lim) {
       const owner = l.project_id ?? l.domain_id;
       if (owner) (projectLimits[owner] ??= {})[l.resource_name] ??= l.resource_limit;
     }
     const data: LimitsData = { model, registeredLimits, projectLimits };
     if (model === "strict-two-level") {
-      const projects = await this.#client.get<
-        Rows<"projects", { id: string; parent_id: string | null; is_domain: boolean }>
-      >("/projects");
+      const projects = await this.#list<
+        { id: string; parent_id: string | null; is_domain: boolean }
+      >("projects", "/projects");
       data.parents = Object.fromEntries(
-        (projects?.projects ?? []).filter((p) => !p.is_domain && p.parent_id).map((
-          p,
-        ) => [p.id, p.parent_id!]),
+        projects.filter((p) => !p.is_domain && p.parent_id).map((p) => [p.id, p.parent_id!]),
       );
     }
     return data;
@@ -197,7 +233,7 @@ export class KeystoneLimitSource implements LimitSource {
     const r = await this.#client.get<{
       project: { parent_id: string | null; domain_id: string | null; is_domain: boolean };
     }>(`/projects/${encodeURIComponent(projectId)}`);
-    if (!r) throw new LimitError(`Cannot find project "${projectId}" in ${this.description}`);
+    if (!r) throw new ProjectNotFoundError(projectId, this.description);
     const p = r.project;
     if (p.is_domain) {
       this.#domains.add(projectId);
@@ -208,9 +244,9 @@ export class KeystoneLimitSource implements LimitSource {
   }
 
   async childrenOf(projectId: string): Promise<readonly string[]> {
-    const r = await this.#client.get<Rows<"projects", { id: string }>>("/projects", {
+    const rows = await this.#list<{ id: string }>("projects", "/projects", {
       parent_id: projectId,
     });
-    return (r?.projects ?? []).map((p) => p.id);
+    return rows.map((p) => p.id);
   }
 }

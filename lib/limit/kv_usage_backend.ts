@@ -20,7 +20,7 @@
  */
 import { KvConflictError, type KvStore, type Transport } from "../messaging/mod.ts";
 import type { UsageDoc } from "./usage_doc.ts";
-import type { UsageBackend } from "./usage_store.ts";
+import type { UsageBackend } from "./usage_backend.ts";
 
 /** Where a {@linkcode KvUsageBackend} keeps its bucket. */
 export interface KvUsageBackendOptions {

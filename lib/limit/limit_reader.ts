@@ -2,12 +2,16 @@
  * Limit lookups as oslo.limit's `_EnforcerUtils` makes them: the project's own
  * limit first, else the registered default, else 0 (logged). Limits found are
  * cached for the enforcer's lifetime (or `ttl` ms); a limit not found is not
- * cached, so one created later is seen at the next lookup. Sources that are
- * in memory (`cacheable: false`) are read directly and answer synchronously.
+ * cached, so one created later is seen at the next lookup. The model and
+ * projects' parents are cached the same way (Keystone never moves a project
+ * to another parent); lists of children never are, since a project created
+ * later must count in its tree at once. Sources that are in memory
+ * (`cacheable: false`) are read directly and answer synchronously, so their
+ * model follows every document they apply.
  *
  * @module
  */
-import type { LimitSource, MaybePromise } from "./limit_source.ts";
+import type { EnforcementModel, LimitSource, MaybePromise } from "./limit_source.ts";
 
 /** Cache settings: `true` caches for the reader's lifetime, `{ ttl }` for ttl ms. */
 export type CacheOption = boolean | { ttl?: number };
@@ -39,7 +43,7 @@ export class LimitReader {
   #project = new Map<string, Map<string, Entry<number>>>();
   #registered = new Map<string, Entry<number>>();
   #parents = new Map<string, Entry<string | null>>();
-  #children = new Map<string, Entry<readonly string[]>>();
+  #model = new Map<"model", Entry<EnforcementModel>>();
   #onMissing: (resourceName: string) => void;
 
   constructor(
@@ -59,7 +63,7 @@ export class LimitReader {
     this.#project.clear();
     this.#registered.clear();
     this.#parents.clear();
-    this.#children.clear();
+    this.#model.clear();
   }
 
   #fresh<T>(e: Entry<T> | undefined): e is Entry<T> {
@@ -139,9 +143,15 @@ export class LimitReader {
     return this.#lookup(this.#parents, projectId, () => this.source.parentOf(projectId));
   }
 
-  /** Direct children. */
+  /** Direct children, always asked of the source (a new child must count at once). */
   childrenOf(projectId: string): MaybePromise<readonly string[]> {
-    return this.#lookup(this.#children, projectId, () => this.source.childrenOf(projectId));
+    this.stats.sourceLookups++;
+    return this.source.childrenOf(projectId);
+  }
+
+  /** The source's enforcement model (cached as limits are; in-memory sources: every time). */
+  model(): MaybePromise<EnforcementModel> {
+    return this.#lookup(this.#model, "model", () => this.source.model());
   }
 
   #lookup<T>(map: Map<string, Entry<T>>, key: string, get: () => MaybePromise<T>): MaybePromise<T> {

@@ -24,6 +24,7 @@ export type {
   EnforcerStats,
   ProjectUsage,
   RejectEvent,
+  TreeUsageCallback,
   UsageCallback,
 } from "./enforcer.ts";
 export type { CacheOption } from "./limit_reader.ts";
@@ -39,7 +40,9 @@ export {
   KeystoneAuthError,
   KeystoneError,
   LimitError,
+  LimitsNotReadyError,
   LimitSourceError,
+  ProjectNotFoundError,
   ProjectOverLimit,
   UsageStoreError,
   UsageUnavailableError,
@@ -52,8 +55,12 @@ export { KeystoneLimitSource } from "./keystone_source.ts";
 export type { EndpointOptions } from "./keystone_source.ts";
 export { keystoneSourceFromOptions } from "./from_options.ts";
 export type { LimitOptionValues } from "./from_options.ts";
-export { claimProjectId, MemoryUsageBackend, UsageStore } from "./usage_store.ts";
-export type { Claim, UsageBackend, UsageStoreOptions } from "./usage_store.ts";
+export { UsageStore } from "./usage_store.ts";
+export type { Claim, UsageStoreOptions } from "./usage_store.ts";
+export { MemoryUsageBackend } from "./usage_backend.ts";
+export type { UsageBackend } from "./usage_backend.ts";
+export { claimProjectId } from "./usage_scope.ts";
+export type { UsageScope } from "./usage_scope.ts";
 export type { UsageDoc } from "./usage_doc.ts";
 export { KvUsageBackend } from "./kv_usage_backend.ts";
 export type { KvUsageBackendOptions } from "./kv_usage_backend.ts";

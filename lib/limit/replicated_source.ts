@@ -9,12 +9,14 @@
  * through its leaf node. While the site is cut off from the hub it keeps
  * enforcing the last limits it received; the watch resumes when the link is
  * back. A site that starts while cut off has no limits yet: `ready()` fails
- * after its timeout, and until then every resource has a limit of 0.
+ * after its timeout, and until the first document arrives every lookup (the
+ * model too) throws {@linkcode LimitsNotReadyError}, so nothing is decided
+ * under a guessed model or guessed limits.
  *
  * @module
  */
 import type { KvStore, Transport } from "../messaging/mod.ts";
-import { LimitSourceError } from "./errors.ts";
+import { LimitsNotReadyError, LimitSourceError } from "./errors.ts";
 import type { EnforcementModel, LimitsData, LimitSource } from "./limit_source.ts";
 import { StaticLimitSource } from "./static_source.ts";
 
@@ -133,25 +135,35 @@ export class ReplicatedLimitSource implements LimitSource, AsyncDisposable {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The limits in use, as data. */
+  /** The limits in use, as data (an empty document before the first arrives). */
   toJSON(): LimitsData {
     return this.#current.toJSON();
   }
 
+  /** The limits in use; throws {@linkcode LimitsNotReadyError} before the first document. */
+  #limits(): StaticLimitSource {
+    if (this.#revision === 0) {
+      throw new LimitsNotReadyError(
+        `Cannot decide limits: no limits received yet from ${this.description} (is central control publishing them, and this site's leaf node linked to the hub?)`,
+      );
+    }
+    return this.#current;
+  }
+
   model(): EnforcementModel {
-    return this.#current.model();
+    return this.#limits().model();
   }
   registeredLimit(resourceName: string): number | undefined {
-    return this.#current.registeredLimit(resourceName);
+    return this.#limits().registeredLimit(resourceName);
   }
   projectLimit(projectId: string, resourceName: string): number | undefined {
-    return this.#current.projectLimit(projectId, resourceName);
+    return this.#limits().projectLimit(projectId, resourceName);
   }
   parentOf(projectId: string): string | null {
-    return this.#current.parentOf(projectId);
+    return this.#limits().parentOf(projectId);
   }
   childrenOf(projectId: string): readonly string[] {
-    return this.#current.childrenOf(projectId);
+    return this.#limits().childrenOf(projectId);
   }
 
   /** Stops watching (the last limits stay readable). */

@@ -1,13 +1,14 @@
 /**
- * The usage document of one usage scope (a project under the flat model, a
- * whole tree under strict-two-level) and the pure functions that read and
- * change it. One document is one key of the usage store, so a single
+ * A usage document and the pure functions that read and change it. One
+ * document is one key of the usage store: a project's own under the flat
+ * model, a whole tree's under strict-two-level (usage_scope.ts), so a single
  * compare-and-set covers every project and resource a check looks at.
  *
  * ```json
  * { "used":    { "<project>": { "cores": 10 } },
  *   "claims":  { "<claim id>": { "p": "<project>", "d": { "cores": 2 }, "e": 1767225600000 } },
- *   "clients": { "<client id>": { "s": 41, "r": [...], "t": 1767225540000 } } }
+ *   "clients": { "<client id>": { "s": 41, "r": [...], "t": 1767225540000 } },
+ *   "g": 3, "m": { "<project>": 1 }, "to": "<root>", "moved": true }
  * ```
  *
  * `used` is committed usage; `claims` are reservations, counted until they are
@@ -15,6 +16,13 @@
  * instance, the sequence number and results of its last batch written here,
  * so that a batch retried after an ambiguous failure (a reply lost with a leaf
  * node) is recognised instead of applied twice.
+ *
+ * The other fields record a change of model (usage_carry.ts): `g` is the
+ * carry generation (a document made by carrying usage over is newer than
+ * every document it was made from); a tree document's `m` lists the projects
+ * whose usage it holds, and `moved` says its usage has been carried back to
+ * per-project documents; a per-project document's `to` names the root of the
+ * tree document its usage was carried into.
  *
  * @module
  */
@@ -32,7 +40,7 @@ export interface ClaimEntry {
 
 /** Outcome of one operation of a batch, as stored for retries. */
 export type OpResult =
-  | { ok: true; expiresAt?: number }
+  | { ok: true; expiresAt?: number; used?: Record<string, number> }
   | { over: OverLimitInfo[] }
   | { missing: true };
 
@@ -41,6 +49,14 @@ export interface UsageDoc {
   used: Record<string, Record<string, number>>;
   claims: Record<string, ClaimEntry>;
   clients: Record<string, { s: number; r: OpResult[]; t: number }>;
+  /** Carry generation (absent: 0). */
+  g?: number;
+  /** Tree document: the projects whose usage it holds. */
+  m?: Record<string, 1>;
+  /** Tree document: its usage was carried to per-project documents (flat); no longer current. */
+  moved?: true;
+  /** Per-project document: its usage was carried into the tree document of this root. */
+  to?: string;
 }
 
 /** How long a client's last-batch record is kept (ms). */
@@ -54,11 +70,16 @@ export function emptyDoc(): UsageDoc {
 /** A deep copy, to change without touching what was read. */
 export function cloneDoc(doc: UsageDoc | undefined): UsageDoc {
   if (!doc) return emptyDoc();
-  return {
+  const out: UsageDoc = {
     used: Object.fromEntries(Object.entries(doc.used ?? {}).map(([p, u]) => [p, { ...u }])),
     claims: { ...(doc.claims ?? {}) },
     clients: { ...(doc.clients ?? {}) },
   };
+  if (doc.g !== undefined) out.g = doc.g;
+  if (doc.m !== undefined) out.m = { ...doc.m };
+  if (doc.moved) out.moved = true;
+  if (doc.to !== undefined) out.to = doc.to;
+  return out;
 }
 
 /** Usage of `projectId`: committed plus every live reservation. */
@@ -78,19 +99,39 @@ export function liveUsage(
   return out;
 }
 
-/** Adds `deltas` to the committed usage of `projectId`. */
+/**
+ * Usage of every project the document holds (committed usage or a live
+ * reservation): project → resource → usage, every name filled in.
+ */
+export function everyProjectUsage(
+  doc: UsageDoc | undefined,
+  names: readonly string[],
+  now: number,
+): Map<string, Record<string, number>> {
+  const projects = new Set(Object.keys(doc?.used ?? {}));
+  for (const c of Object.values(doc?.claims ?? {})) if (c.e > now) projects.add(c.p);
+  return new Map([...projects].map((p) => [p, liveUsage(doc, p, names, now)]));
+}
+
+/**
+ * Adds `deltas` to the committed usage of `projectId`, never below 0 (giving
+ * back more than was committed leaves 0); returns the usage of those resources after.
+ */
 export function addUsed(
   doc: UsageDoc,
   projectId: string,
   deltas: Readonly<Record<string, number>>,
-): void {
+): Record<string, number> {
   const used = doc.used[projectId] ??= {};
+  const after: Record<string, number> = {};
   for (const [n, d] of Object.entries(deltas)) {
-    const v = (used[n] ?? 0) + d;
+    const v = Math.max(0, (used[n] ?? 0) + d);
+    after[n] = v;
     if (v === 0) delete used[n];
     else used[n] = v;
   }
   if (Object.keys(used).length === 0) delete doc.used[projectId];
+  return after;
 }
 
 /** Drops expired reservations and stale client records. */

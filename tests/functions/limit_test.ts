@@ -1,54 +1,18 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../functions/app.ts";
-import type { Authorize, LimitAppDeps } from "../../functions/limit.ts";
-import { createService, serviceConfig } from "../../functions/service.ts";
+import { createService } from "../../functions/service.ts";
 import { createVerifier } from "../../functions/shell/auth.ts";
-import { Enforcer, type LimitsData, MemoryUsageBackend, UsageStore } from "../../lib/limit/mod.ts";
+import {
+  Enforcer,
+  KeystoneClient,
+  KeystoneError,
+  KeystoneLimitSource,
+  MemoryUsageBackend,
+  UsageStore,
+} from "../../lib/limit/mod.ts";
+import * as policy from "../../lib/policy/mod.ts";
 import { makeKey, signToken } from "./_jwt.ts";
-
-const PROBLEM = "application/problem+json";
-
-/** A policy in plain code: admins, or callers scoped to the project; nobody may read usage of null. */
-const authorize: Authorize = (rule, target, creds) => {
-  if (creds.roles.includes("admin")) return true;
-  if (rule === "limit:usage" && target.project_id === null) return false;
-  return creds.project_id !== null && creds.project_id === target.project_id;
-};
-
-function limitDeps(
-  limits: LimitsData,
-  rules: Authorize = authorize,
-): LimitAppDeps & { decisions: string[] } {
-  const decisions: string[] = [];
-  const store = new UsageStore(new MemoryUsageBackend(), { claimTtl: 60_000 });
-  const enforcer = new Enforcer(store.usageCallback, { limits, onMissingLimit: () => {} });
-  return {
-    enforcer,
-    store,
-    authorize: async (rule, target, creds) => {
-      const ok = await rules(rule, target, creds);
-      decisions.push(`${rule} ${String(target.project_id)} ${ok ? "allow" : "deny"}`);
-      return ok;
-    },
-    decisions,
-  };
-}
-
-function devApp(deps: LimitAppDeps) {
-  return createApp({
-    verify: null,
-    maxBodySize: 114688,
-    schemas: { "oslo-edge": serviceConfig().groups() },
-    limits: deps,
-  });
-}
-
-const post = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  headers: { "Content-Type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
-const member = (project: string) => ({ roles: ["member"], project_id: project });
+import { devApp, limitDeps, member, post, PROBLEM } from "./_limit.ts";
 
 Deno.test("POST /v1/limits/check answers {allowed: true} or a 403 problem with the over-limit list", async () => {
   const deps = limitDeps({ registeredLimits: { cores: 4, ram: 100 } });
@@ -78,7 +42,7 @@ Deno.test("POST /v1/limits/check answers {allowed: true} or a 403 problem with t
   assert.equal(body.request_id, res.headers.get("X-Openstack-Request-Id"));
 });
 
-Deno.test("POST /v1/limits/check asks the policy first and answers 403 forbidden when it says no", async () => {
+Deno.test("POST /v1/limits/check asks the policy first and answers 403 policy-not-authorized when it says no", async () => {
   const deps = limitDeps({ registeredLimits: { cores: 4 } });
   const res = await devApp(deps).request(
     "/v1/limits/check",
@@ -86,9 +50,9 @@ Deno.test("POST /v1/limits/check asks the policy first and answers 403 forbidden
   );
   assert.equal(res.status, 403);
   const body = await res.json();
-  assert.equal(body.type, "urn:oslo-edge:problem:forbidden");
-  assert.match(body.detail, /Policy does not allow limit:check to be performed/);
-  assert.deepEqual(deps.decisions, ["limit:check p deny"]);
+  assert.equal(body.type, "urn:oslo-edge:problem:policy-not-authorized");
+  assert.equal(body.detail, "limit:check is disallowed by policy");
+  assert.deepEqual(deps.decisions, ["limit:check deny"]);
   assert.equal(deps.enforcer.stats().enforced, 0, "no check ran");
 });
 
@@ -174,8 +138,8 @@ Deno.test("POST /v1/limits/claims reserves, then commit and release settle by cl
   assert.equal(released.status, 204);
   assert.deepEqual(await deps.store.usageCallback("p", ["cores"]), { cores: 3 });
   assert.deepEqual(deps.decisions.filter((d) => d.includes("release")), [
-    "limit:release p deny",
-    "limit:release p allow",
+    "limit:release deny",
+    "limit:release allow",
   ]);
 
   const usage = await app.request(
@@ -189,7 +153,11 @@ Deno.test("POST /v1/limits/claims reserves, then commit and release settle by cl
 });
 
 Deno.test("POST /v1/limits/claims/{id}/commit takes no body, and 404s an id it never issued", async () => {
-  const deps = limitDeps({ registeredLimits: { cores: 4 } }, () => true);
+  // An operator's policy file opens claims to everyone (rules overridden like any oslo.policy rule).
+  const deps = limitDeps(
+    { registeredLimits: { cores: 4 } },
+    '"limit:claim": ""\n"limit:commit": ""\n',
+  );
   const app = devApp(deps);
   const claim =
     await (await app.request("/v1/limits/claims", post({ projectId: "p", deltas: { cores: 1 } })))
@@ -217,12 +185,22 @@ Deno.test("limits routes take the caller from the verified token, never from the
     audience: "edge",
   });
   const auth = { Authorization: `Bearer ${token}` };
+  // A body that carries credentials is refused, as on every other route.
   const res = await app.request(
     "/v1/limits/check",
     post({ projectId: "p", deltas: { cores: 1 }, credentials: { roles: ["admin"] } }, auth),
   );
-  assert.equal(res.status, 403);
-  assert.equal((await res.json()).type, "urn:oslo-edge:problem:forbidden");
+  assert.equal(res.status, 400);
+  const refused = await res.json();
+  assert.equal(refused.type, "urn:oslo-edge:problem:validation");
+  assert.match(refused.detail, /Cannot take credentials from the request body/);
+  assert.deepEqual(deps.decisions, [], "refused before any policy decision");
+  const other = await app.request(
+    "/v1/limits/check",
+    post({ projectId: "p", deltas: { cores: 1 } }, auth),
+  );
+  assert.equal(other.status, 403);
+  assert.equal((await other.json()).type, "urn:oslo-edge:problem:policy-not-authorized");
   const own = await app.request(
     "/v1/limits/check",
     post({ projectId: "q", deltas: { cores: 1 } }, auth),
@@ -277,4 +255,38 @@ Deno.test("createService() reads [oslo_limit] limits_file and names a bad one", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("limits routes answer 503 limit-keystone while Keystone is unreachable, guessing no model", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = closed.addr.port;
+  closed.close();
+  const source = new KeystoneLimitSource(
+    new KeystoneClient({ authUrl: `http://127.0.0.1:${port}`, userId: "u", password: "p" }),
+    { endpointId: "ep" },
+  );
+  const backend = new MemoryUsageBackend();
+  const ref: { enforcer?: Enforcer } = {};
+  const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
+  const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
+    limits: source,
+    treeUsage: store.treeUsage,
+  });
+  const app = devApp({ enforcer, store, policy: new policy.Enforcer({ onWarning: () => {} }) });
+  const admin = { roles: ["admin"] };
+  for (const path of ["/v1/limits/check", "/v1/limits/claims", "/v1/limits/usage/adjust"]) {
+    const r = await app.request(
+      path,
+      post({ projectId: "p", deltas: { cores: 1 }, credentials: admin }),
+    );
+    assert.equal(r.status, 503, path);
+    const problem = await r.json();
+    assert.equal(problem.type, "urn:oslo-edge:problem:limit-keystone", path);
+    assert.match(problem.detail, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  }
+  assert.equal((await backend.read(`u.${btoa("p").replace(/=+$/, "")}`)).revision, 0);
+  await assert.rejects(
+    enforcer.model(),
+    (e: unknown) => e instanceof KeystoneError && e.status === 0,
+  );
 });

@@ -28,10 +28,13 @@ Deno.test("createService() lets the service policy decide the limits routes", as
       post({ projectId: "other", deltas: { cores: 1 }, credentials: member }),
     );
     assert.equal(other.status, 403);
-    assert.equal((await other.json()).type, "urn:oslo-edge:problem:forbidden");
+    assert.equal((await other.json()).type, "urn:oslo-edge:problem:policy-not-authorized");
     const rules = await (await service.app.request("/v1/policy/rules")).json();
     const check = rules.rules.find((r: { name: string }) => r.name === "limit:check");
-    assert.equal(check?.check, "(role:admin or project_id:%(project_id)s)");
+    assert.equal(
+      check?.check,
+      "(role:admin or (project_id:%(project_id)s and not project_id:None))",
+    );
   } finally {
     await service.close();
   }

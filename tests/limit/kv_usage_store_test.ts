@@ -171,3 +171,44 @@ natsTest(
     }
   },
 );
+
+natsTest(
+  "UsageStore on KV: flat keeps a domain's projects under their own keys, strict-two-level one key per tree",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true });
+    await using transport = await connectTransport(topo.leaves[0]!.url);
+    const keysAfter = async (bucket: string, model: "flat" | "strict-two-level") => {
+      const backend = await KvUsageBackend.open(transport, { bucket, domain: "hub" });
+      const ref: { enforcer?: Enforcer } = {};
+      const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
+      const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
+        limits: {
+          model,
+          registeredLimits: { cores: 10 },
+          projectLimits: { dom: { cores: 10 } },
+          parents: { a: "dom", b: "dom" },
+        },
+        treeUsage: store.treeUsage,
+      });
+      await store.commit((await store.claim(enforcer, "a", { cores: 2 })).claimId);
+      await store.commit((await store.claim(enforcer, "b", { cores: 3 })).claimId);
+      const kv = await transport.kv(bucket, { domain: "hub", create: false });
+      const keys = (await kv.keys()).sort();
+      const docs = Object.fromEntries(
+        await Promise.all(keys.map(async (k) => [k, (await kv.get(k))!.json<UsageDoc>().used])),
+      );
+      return { keys, docs };
+    };
+    const key = (kind: "u" | "t", id: string) => `${kind}.${btoa(id).replace(/=+$/, "")}`;
+    // Flat: two documents, two compare-and-set points; the domain has none.
+    const flat = await keysAfter("usage_flat", "flat");
+    assert.deepEqual(flat.keys, [key("u", "a"), key("u", "b")].sort());
+    assert.deepEqual(flat.docs[key("u", "a")], { a: { cores: 2 } });
+    assert.deepEqual(flat.docs[key("u", "b")], { b: { cores: 3 } });
+    // strict-two-level: the tree's usage in one document (the projects' keys only point at it).
+    const strict = await keysAfter("usage_strict", "strict-two-level");
+    assert.deepEqual(strict.keys, [key("t", "dom"), key("u", "a"), key("u", "b")].sort());
+    assert.deepEqual(strict.docs[key("t", "dom")], { a: { cores: 2 }, b: { cores: 3 } });
+    assert.deepEqual(strict.docs[key("u", "a")], {});
+  },
+);

@@ -7,13 +7,16 @@ import {
   Enforcer,
   KeystoneClient,
   KeystoneLimitSource,
+  LimitsNotReadyError,
   LimitSourceError,
   LimitsPublisher,
+  MemoryUsageBackend,
   openLimitsBucket,
   ProjectOverLimit,
   ReplicatedLimitSource,
   replicateKeystoneLimits,
   type ReplicationEvent,
+  UsageStore,
 } from "../../lib/limit/mod.ts";
 import { connectTransport } from "../../lib/messaging/mod.ts";
 import { natsTest, startLeafTopology } from "../_support/nats_server.ts";
@@ -124,8 +127,69 @@ natsTest("ReplicatedLimitSource.ready() fails when nothing was ever published", 
   await using edge = await connectTransport(topo.leaves[0]!.url);
   await using src = await ReplicatedLimitSource.open(edge, { key: "never" });
   await assert.rejects(src.ready(300), /no limits received within 300 ms/);
-  assert.equal(src.registeredLimit("cores"), undefined);
+  // No limit of 0, no flat model: nothing is answered until a document arrives.
+  for (const lookup of [() => src.registeredLimit("cores"), () => src.model()]) {
+    assert.throws(lookup, (e: unknown) => {
+      assert.ok(e instanceof LimitsNotReadyError);
+      assert.equal(e.code, "ERR_LIMIT_NOT_READY");
+      assert.match(
+        e.message,
+        /^Cannot decide limits: no limits received yet from limits replicated/,
+      );
+      return true;
+    });
+  }
 });
+
+natsTest(
+  "Enforcer over a site that started cut off decides nothing until the first document, then takes its model",
+  async () => {
+    await using topo = await startLeafTopology({ leaves: 1, jetstream: true });
+    await using central = await connectTransport(topo.hub.url);
+    await using edge = await connectTransport(topo.leaves[0]!.url);
+    await using src = await ReplicatedLimitSource.open(edge);
+    await assert.rejects(src.ready(200), /no limits received within 200 ms/);
+    const backend = new MemoryUsageBackend();
+    const ref: { enforcer?: Enforcer } = {};
+    const store = new UsageStore(backend, { scopeOf: (p) => ref.enforcer!.usageScope(p) });
+    const enforcer = ref.enforcer = new Enforcer(store.usageCallback, {
+      limits: src,
+      treeUsage: store.treeUsage,
+      onMissingLimit: () => {},
+    });
+    // Nothing received yet: no model is guessed, so no check, claim or usage document.
+    const notReady = (e: unknown) =>
+      e instanceof LimitsNotReadyError && /no limits received yet/.test(e.message);
+    await assert.rejects(enforcer.model(), notReady);
+    await assert.rejects(enforcer.usageScope("a"), notReady);
+    await assert.rejects(enforcer.enforce("a", { cores: 1 }), notReady);
+    await assert.rejects(store.claim(enforcer, "a", { cores: 1 }), notReady);
+    await assert.rejects(store.adjust("a", { cores: 1 }), notReady);
+    for (const key of ["u.YQ", "u.Yg", "t.cm9vdA"]) {
+      assert.equal((await backend.read(key)).revision, 0);
+    }
+    const seen = nextEvent(src);
+    await (await LimitsPublisher.open(central)).publish({
+      model: "strict-two-level",
+      registeredLimits: { cores: 10 },
+      projectLimits: { root: { cores: 5 } },
+      parents: { a: "root", b: "root" },
+    });
+    assert.equal((await seen).type, "applied");
+    assert.equal(await enforcer.model(), "strict-two-level");
+    const scope = await enforcer.usageScope("a");
+    assert.ok(scope.model === "strict-two-level" && scope.root === "root");
+    await store.adjust("b", { cores: 4 });
+    await store.commit((await store.claim(enforcer, "a", { cores: 1 })).claimId);
+    await assert.rejects(store.claim(enforcer, "a", { cores: 1 }), (e: unknown) => {
+      assert.ok(e instanceof ProjectOverLimit);
+      assert.equal(e.overLimitInfoList[0]!.limitProjectId, "root");
+      assert.equal(e.overLimitInfoList[0]!.currentUsage, 5);
+      return true;
+    });
+    await enforcer.enforce("a", { cores: 0 });
+  },
+);
 
 natsTest("replicateKeystoneLimits() carries Keystone's limits to an edge site", async () => {
   await using ks = await startKeystone();
@@ -181,6 +245,7 @@ natsTest("replicateKeystoneLimits() carries Keystone's limits to an edge site", 
   });
   await using src = await ReplicatedLimitSource.open(edge);
   await src.ready(20_000);
+  // Flat: no parents (usage is kept per project; nothing needs the hierarchy).
   assert.deepEqual(src.toJSON(), {
     model: "flat",
     registeredLimits: { cores: 20 },

@@ -108,12 +108,22 @@ Deno.test("UsageStore.claim() refuses bad arguments before touching the store", 
   await assert.rejects(store.claim(enforcer, "p", { a: -1 }), /non-negative integer, got -1/);
 });
 
-Deno.test("UsageStore.adjust() changes committed usage without a check", async () => {
-  const { store, enforcer } = setUp({ registeredLimits: { cores: 5 } });
-  await store.adjust("p", { cores: 7 });
+Deno.test("UsageStore.adjust() changes committed usage without a check, never below 0", async () => {
+  const { store, enforcer } = setUp({ registeredLimits: { cores: 5, ram: 10 } });
+  assert.deepEqual(await store.adjust("p", { cores: 7 }), { cores: 7 });
   await assert.rejects(store.claim(enforcer, "p", { cores: 0 }), ProjectOverLimit);
-  await store.adjust("p", { cores: -3 });
+  assert.deepEqual(await store.adjust("p", { cores: -3, ram: 2 }), { cores: 4, ram: 2 });
   await store.claim(enforcer, "p", { cores: 1 });
+  // Giving back more than was committed leaves 0, not a negative that would grant quota.
+  assert.deepEqual(await store.adjust("p", { ram: -5 }), { ram: 0 });
+  assert.deepEqual(await store.usageCallback("p", ["ram"]), { ram: 0 });
+  await assert.rejects(store.claim(enforcer, "p", { ram: 11 }), ProjectOverLimit);
+  await assert.rejects(store.adjust("p", {}), /deltas must be a non-empty object/);
+  await assert.rejects(
+    store.adjust("p", { ram: 0.5 }),
+    /delta of "ram" must be an integer, got 0.5/,
+  );
+  await assert.rejects(store.adjust("", { ram: 1 }), TypeError);
 });
 
 /** A real backend whose replies get lost: the write lands, the caller hears a timeout. */
@@ -175,7 +185,9 @@ Deno.test("UsageStore counts a strict-two-level tree in one document", async () 
     projectLimits: { dom: { cores: 10 } },
     parents: { a: "dom", b: "dom" },
   });
-  assert.equal(await enforcer.usageScope("a"), "dom");
+  const scope = await enforcer.usageScope("a");
+  assert.equal(scope.model, "strict-two-level");
+  assert.equal(scope.model === "strict-two-level" && scope.root, "dom");
   await store.commit((await store.claim(enforcer, "a", { cores: 6 })).claimId);
   await store.claim(enforcer, "b", { cores: 4 });
   await assert.rejects(store.claim(enforcer, "b", { cores: 1 }), (e: unknown) => {
@@ -183,7 +195,7 @@ Deno.test("UsageStore counts a strict-two-level tree in one document", async () 
     assert.equal(e.overLimitInfoList[0]!.limitProjectId, "dom");
     return true;
   });
-  const { doc } = await backend.read(`u.${btoa("dom").replace(/=+$/, "")}`);
+  const { doc } = await backend.read(`t.${btoa("dom").replace(/=+$/, "")}`);
   assert.deepEqual(doc?.used, { a: { cores: 6 } });
   assert.equal(Object.keys(doc?.claims ?? {}).length, 1);
 });
