@@ -119,6 +119,7 @@ export async function main(args: readonly string[], io: ToolIo = processIo): Pro
       {
         defaultRule: "default",
         services: http ? { http } : {},
+        strict: true, // oslo.policy's evaluation: the first failure raises, as the original prints
       },
     );
     const target = o.target
