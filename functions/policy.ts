@@ -80,6 +80,9 @@ export const POLICY_RULE_DEFAULTS: readonly policy.RuleDefault[] = [
   },
 ];
 
+/** Most decisions in one `enforce:batch` request unless the router is told otherwise. */
+export const DEFAULT_MAX_BATCH = 1000;
+
 /** What the policy router needs. */
 export interface PolicyAppDeps {
   /** The service's enforcer. */
@@ -108,7 +111,7 @@ export function createPolicyApp(deps: PolicyAppDeps): Hono<AppEnv> {
     requests: z.array(
       z.object({ rule: z.string().min(1), target: JsonObject.default({}) }).strict(),
     )
-      .min(1).max(deps.maxBatch ?? 1000),
+      .min(1).max(deps.maxBatch ?? DEFAULT_MAX_BATCH),
     credentials: JsonObject.optional(),
   }).strict();
 
@@ -116,14 +119,14 @@ export function createPolicyApp(deps: PolicyAppDeps): Hono<AppEnv> {
   app.post("/enforce", jsonBody(EnforceBody), async (c) => {
     const body = c.req.valid("json");
     const creds = callerCredentials(c, body.credentials);
-    await authorize("policy:enforce", {}, creds);
+    if (!enforcer.isOpen("policy:enforce")) await authorize("policy:enforce", {}, creds);
     const allowed = await enforcer.enforce(body.rule, body.target, creds);
     return c.json({ rule: body.rule, allowed });
   });
   app.post("/enforce:batch", jsonBody(BatchBody), async (c) => {
     const body = c.req.valid("json");
     const creds = callerCredentials(c, body.credentials);
-    await authorize("policy:enforce", {}, creds);
+    if (!enforcer.isOpen("policy:enforce")) await authorize("policy:enforce", {}, creds);
     const allowed = await enforcer.enforceMany(
       body.requests.map((r) => ({ rule: r.rule, target: r.target, creds })),
     );

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { Check, type Creds, type Decision, type Target } from "./checks.ts";
+import { Check, type Creds, type Decision, type Target, TrueCheck } from "./checks.ts";
 import {
   DuplicatePolicyError,
   InvalidContextObject,
@@ -201,6 +201,19 @@ export class Enforcer {
       this.#opts.onDecision?.(requests[i]!.rule, allowed);
       return allowed;
     });
+  }
+
+  /**
+   * Whether `rule` allows everyone without deciding anything: registered with
+   * no scope types, its effective check `@` (the empty rule), local mode, the
+   * rules loaded and no reload due. Callers may skip `authorize(rule)` then
+   * (it could only allow, and is not reported to `onDecision`).
+   */
+  isOpen(rule: string): boolean {
+    if (this.#opts.decider || this.#ensure() !== null) return false;
+    const reg = this.#registered.get(rule);
+    if (!reg || (reg.def.scopeTypes?.length ?? 0) > 0) return false;
+    return this.#rules?.checks.get(rule) instanceof TrueCheck;
   }
 
   /** Like {@linkcode enforce}, but the rule must be registered; throws PolicyNotRegistered, InvalidScope, PolicyNotAuthorized. */
