@@ -171,6 +171,33 @@ async function settleFrom(
 }
 
 /**
+ * The rest of an `and` or `or` once the branch at `from` has failed (kept out
+ * of `evaluate` so that the common path has no per-branch bookkeeping).
+ */
+function afterFailure(
+  error: unknown,
+  stop: boolean,
+  rules: readonly Check[],
+  from: number,
+  args: [Target, Creds, EvalContext, number],
+): Decision {
+  const [target, creds, ctx, depth] = args;
+  const unknowns = failed(undefined, error, ctx);
+  for (let i = from + 1; i < rules.length; i++) {
+    let r: Decision;
+    try {
+      r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+    } catch (e) {
+      failed(unknowns, e, ctx);
+      continue;
+    }
+    if (r === stop) return unknowns.decided(stop);
+    if (typeof r !== "boolean") return settleFrom(r, stop, rules, i + 1, args, unknowns);
+  }
+  return unknowns.unknown();
+}
+
+/**
  * `(a and b and ...)`: false as soon as one check is false; true when every
  * check is true; otherwise (some failed, none false) the decision is unknown
  * and throws the first failure. With `ctx.strict`, as oslo.policy: the first
@@ -189,21 +216,19 @@ export class AndCheck extends Check {
   }
   evaluate(target: Target, creds: Creds, ctx: EvalContext, depth: number): Decision {
     const rules = this.rules;
-    let unknowns: Unknowns | undefined;
-    for (let i = 0; i < rules.length; i++) {
-      let r: Decision;
-      try {
-        r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
-      } catch (e) {
-        unknowns = failed(unknowns, e, ctx);
-        continue;
+    let i = 0;
+    try {
+      for (; i < rules.length; i++) {
+        const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+        if (r === false) return false;
+        if (r !== true) {
+          return settleFrom(r, false, rules, i + 1, [target, creds, ctx, depth], undefined);
+        }
       }
-      if (r === false) return unknowns ? unknowns.decided(false) : false;
-      if (r !== true) {
-        return settleFrom(r, false, rules, i + 1, [target, creds, ctx, depth], unknowns);
-      }
+    } catch (e) {
+      return afterFailure(e, false, rules, i, [target, creds, ctx, depth]);
     }
-    return unknowns ? unknowns.unknown() : true;
+    return true;
   }
   toString(): string {
     return `(${this.rules.join(" and ")})`;
@@ -233,21 +258,19 @@ export class OrCheck extends Check {
   }
   evaluate(target: Target, creds: Creds, ctx: EvalContext, depth: number): Decision {
     const rules = this.rules;
-    let unknowns: Unknowns | undefined;
-    for (let i = 0; i < rules.length; i++) {
-      let r: Decision;
-      try {
-        r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
-      } catch (e) {
-        unknowns = failed(unknowns, e, ctx);
-        continue;
+    let i = 0;
+    try {
+      for (; i < rules.length; i++) {
+        const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+        if (r === true) return true;
+        if (r !== false) {
+          return settleFrom(r, true, rules, i + 1, [target, creds, ctx, depth], undefined);
+        }
       }
-      if (r === true) return unknowns ? unknowns.decided(true) : true;
-      if (r !== false) {
-        return settleFrom(r, true, rules, i + 1, [target, creds, ctx, depth], unknowns);
-      }
+    } catch (e) {
+      return afterFailure(e, true, rules, i, [target, creds, ctx, depth]);
     }
-    return unknowns ? unknowns.unknown() : false;
+    return false;
   }
   toString(): string {
     return `(${this.rules.join(" or ")})`;
