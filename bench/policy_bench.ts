@@ -6,16 +6,23 @@
  * 1. In-process decisions/s: lib/policy's `await enforcer.enforce()` and, in
  *    the same run, oslo.policy 4.0.0 (`/usr/bin/python3`) on the same
  *    decisions, with the ratio. Both must give the same answers.
- * 2. HTTP: `POST /v1/policy/enforce` on the service app vs a bare
- *    `Deno.serve` hello-world, each in its own process, loaded by wrk in the
- *    same run, with the ratio.
+ * 2. HTTP (bench/policy_http.ts): `POST /v1/policy/enforce` on the service,
+ *    in dev shape (auth off, credentials in the body) and production shape
+ *    (auth on: an ES256 bearer token verified by the app's verifier on every
+ *    request; metrics on), against a bare `Deno.serve` hello-world and a bare
+ *    `Deno.serve` JSON POST (`await req.json()`, `Response.json()`), each in
+ *    its own process, warmed up, then loaded by wrk in the same run: requests/s
+ *    and server CPU µs per request, with the ratios. Rounds alternate the
+ *    servers, so machine load spreads over all of them.
  *
  * Prints a table; writes bench/results/policy.json.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { Enforcer, type RuleDefault } from "../lib/policy/mod.ts";
+import { type HttpFigure, measure, postScript, startServer } from "./policy_http.ts";
 import {
   BENCH_CREDS,
   KEYSTONE_CREDS,
@@ -24,6 +31,8 @@ import {
 } from "../tests/policy/keystone.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
+const WARMUP = Number(Deno.env.get("BENCH_WARMUP") ?? 1);
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 2);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const defaults: RuleDefault[] = (await keystoneDefaults()) ??
@@ -73,100 +82,77 @@ try {
 }
 
 // 2. HTTP with wrk
-async function serve(
-  mode: string,
-  defaultsFile: string,
-): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", here("./policy_http_server.ts"), mode, defaultsFile],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  let m: RegExpExecArray | null = null;
-  while (!(m = /ready (\d+)/.exec(seen))) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${mode} server exited before it was ready`);
-    seen += value;
-  }
-  return {
-    port: Number(m[1]),
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
-    },
-  };
-}
-
-async function wrk(url: string, script?: string): Promise<number | null> {
-  const args = ["-t1", "-c32", `-d${SECONDS}s`, ...(script ? ["-s", script] : []), url];
-  try {
-    const out = await new Deno.Command("wrk", { args, stdout: "piped", stderr: "piped" }).output();
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(new TextDecoder().decode(out.stdout));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
 const tmp = await Deno.makeTempDir({ prefix: "bench-policy-" });
 const defaultsFile = `${tmp}/keystone.json`;
 await Deno.writeTextFile(defaultsFile, JSON.stringify(defaults));
-const body = JSON.stringify({
-  rule: "identity:get_user",
-  target: keystoneTargets(KEYSTONE_CREDS["project-member"]!)[0],
-  credentials: KEYSTONE_CREDS["project-member"],
-});
-const lua = `${tmp}/enforce.lua`;
-await Deno.writeTextFile(
-  lua,
-  `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${
-    JSON.stringify(body)
-  }\n`,
-);
-const batchBody = JSON.stringify({
-  requests: cases.slice(0, 50).map((c) => ({ rule: c.rule, target: c.target })),
-  credentials: KEYSTONE_CREDS["project-member"],
-});
-const batchLua = `${tmp}/batch.lua`;
-await Deno.writeTextFile(
-  batchLua,
-  `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${
-    JSON.stringify(batchBody)
-  }\n`,
-);
-let batchRate: number | null = null;
-const http: { hello: number[]; json: number[]; enforce: number[] } = {
-  hello: [],
-  json: [],
-  enforce: [],
+const { publicKey, privateKey } = await generateKeyPair("ES256");
+const publicKeyFile = `${tmp}/public.pem`;
+await Deno.writeTextFile(publicKeyFile, await exportSPKI(publicKey));
+const member = KEYSTONE_CREDS["project-member"]!;
+const token = await new SignJWT({
+  roles: member.roles,
+  project_id: member.project_id,
+  project_domain_id: member.project_domain_id,
+  user_domain_id: member.user_domain_id,
+})
+  .setProtectedHeader({ alg: "ES256" })
+  .setSubject(String(member.user_id))
+  .setExpirationTime("2h")
+  .sign(privateKey);
+const target = keystoneTargets(member)[0];
+const script = async (name: string, body: unknown, headers: Record<string, string> = {}) => {
+  const path = `${tmp}/${name}.lua`;
+  await Deno.writeTextFile(path, postScript(JSON.stringify(body), headers));
+  return path;
 };
-let checked = false;
+const devBody = { rule: "identity:get_user", target, credentials: member };
+const lua = {
+  json: await script("json", devBody),
+  dev: await script("dev", devBody),
+  prod: await script("prod", { rule: "identity:get_user", target }, {
+    Authorization: `Bearer ${token}`,
+  }),
+  batch: await script("batch", {
+    requests: cases.slice(0, 50).map((c) => ({ rule: c.rule, target: c.target })),
+    credentials: member,
+  }),
+};
+const MODES = ["hello", "json", "dev", "prod"] as const;
+type Mode = typeof MODES[number];
+const http: Record<Mode, HttpFigure[]> = { hello: [], json: [], dev: [], prod: [] };
+let batch: HttpFigure | null = null;
+const answers: string[] = [];
 try {
-  for (let round = 0; round < 2; round++) {
-    for (const mode of ["hello", "json", "enforce"] as const) {
-      const s = await serve(mode, defaultsFile);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of MODES) {
+      const s = await startServer(mode, [defaultsFile, publicKeyFile]);
       try {
-        if (mode === "enforce" && !checked) {
-          const res = await fetch(`http://127.0.0.1:${s.port}/v1/policy/enforce`, {
+        const url = mode === "hello"
+          ? `http://127.0.0.1:${s.port}/`
+          : `http://127.0.0.1:${s.port}/v1/policy/enforce`;
+        if (round === 0 && mode !== "hello") {
+          const res = await fetch(url, {
             method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body,
+            headers: {
+              "Content-Type": "application/json",
+              ...(mode === "prod" ? { Authorization: `Bearer ${token}` } : {}),
+            },
+            body: JSON.stringify(mode === "prod" ? { rule: "identity:get_user", target } : devBody),
           });
-          console.log(`enforce endpoint answers ${res.status} ${await res.text()}`);
-          checked = true;
+          answers.push(`${mode}: ${res.status} ${await res.text()}`);
         }
-        const rate = await wrk(
-          mode === "hello"
-            ? `http://127.0.0.1:${s.port}/`
-            : `http://127.0.0.1:${s.port}/v1/policy/enforce`,
-          mode === "hello" ? undefined : lua,
-        );
-        if (rate !== null) http[mode].push(rate);
-        if (mode === "enforce" && round === 0) {
-          batchRate = await wrk(`http://127.0.0.1:${s.port}/v1/policy/enforce:batch`, batchLua);
+        const fig = await measure(s, url, {
+          seconds: SECONDS,
+          warmup: WARMUP,
+          ...(mode === "hello" ? {} : { script: lua[mode] }),
+        });
+        if (fig) http[mode].push(fig);
+        if (mode === "dev" && round === 0) {
+          batch = await measure(s, `http://127.0.0.1:${s.port}/v1/policy/enforce:batch`, {
+            seconds: SECONDS,
+            warmup: WARMUP,
+            script: lua.batch,
+          });
         }
       } finally {
         await s.stop();
@@ -177,22 +163,24 @@ try {
   await Deno.remove(tmp, { recursive: true });
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const hello = mean(http.hello), json = mean(http.json), enforce = mean(http.enforce);
+const mean = (xs: (number | null)[]) => {
+  const ys = xs.filter((x): x is number => x !== null);
+  return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : null;
+};
+const rps = (m: Mode) => mean(http[m].map((f) => f.rps));
+const cpu = (m: Mode) => mean(http[m].map((f) => f.cpuUs));
 const fmt = (x: number | null) => (x === null ? "n/a" : Math.round(x).toLocaleString("en-US"));
-const ratio = (
-  a: number | null,
-  b: number | null,
-) => (a !== null && b ? `${(a / b).toFixed(2)}×` : "n/a");
-const pct = (
-  a: number | null,
-  b: number | null,
-) => (a !== null && b ? `${((a / b) * 100).toFixed(0)}%` : "n/a");
+const us = (x: number | null) => (x === null ? "n/a" : x.toFixed(1));
+const ratio = (a: number | null, b: number | null) =>
+  a !== null && b ? `${(a / b).toFixed(2)}×` : "n/a";
+const pct = (a: number | null, b: number | null) =>
+  a !== null && b ? `${((a / b) * 100).toFixed(0)}%` : "n/a";
 
 console.log(
-  `\nbench:policy — Keystone defaults (${defaults.length} rules), ${identity.length} identity:* rules × ${BENCH_CREDS.length} credentials = ${cases.length} decisions, ${SECONDS}s per figure, ${navigator.hardwareConcurrency} CPUs\n`,
+  `\nbench:policy — Keystone defaults (${defaults.length} rules), ${identity.length} identity:* rules × ${BENCH_CREDS.length} credentials = ${cases.length} decisions, ${SECONDS}s per figure after ${WARMUP}s warm-up, ${ROUNDS} rounds, ${navigator.hardwareConcurrency} CPUs\n`,
 );
-console.log("| figure | this | baseline (same run) | ratio |");
+for (const a of answers) console.log(`answers ${a}`);
+console.log("\n| figure | this | baseline (same run) | ratio |");
 console.log("|---|---|---|---|");
 console.log(
   `| in-process decisions/s | lib/policy ${fmt(tsRate)} | oslo.policy 4.0.0 ${fmt(pyRate)} | ${
@@ -205,36 +193,43 @@ console.log(
   } | |`,
 );
 console.log(
-  `| HTTP requests/s (wrk -t1 -c32) | POST /v1/policy/enforce ${
-    fmt(enforce)
-  } | bare Deno.serve hello-world ${fmt(hello)} | ${pct(enforce, hello)} |`,
+  "\n| HTTP (wrk -t1 -c32) | requests/s | server CPU µs/request | vs hello-world (req/s) | vs JSON POST (req/s) |",
 );
+console.log("|---|---|---|---|---|");
+const row = (label: string, m: Mode) =>
+  console.log(
+    `| ${label} | ${fmt(rps(m))} | ${us(cpu(m))} | ${pct(rps(m), rps("hello"))} | ${
+      pct(rps(m), rps("json"))
+    } |`,
+  );
+row("bare Deno.serve hello-world", "hello");
+row("bare Deno.serve JSON POST (req.json(), Response.json())", "json");
+row("POST /v1/policy/enforce, dev (auth off, body credentials, metrics)", "dev");
+row("POST /v1/policy/enforce, production (ES256 token verified, metrics)", "prod");
 console.log(
-  `| HTTP requests/s (wrk -t1 -c32) | POST /v1/policy/enforce ${
-    fmt(enforce)
-  } | bare Deno.serve JSON POST (read, parse, answer) ${fmt(json)} | ${pct(enforce, json)} |`,
+  `| POST /v1/policy/enforce:batch, 50 decisions, dev | ${fmt(batch?.rps ?? null)} (${
+    fmt(batch ? batch.rps * 50 : null)
+  } decisions/s) | ${us(batch?.cpuUs ?? null)} | | |`,
 );
-console.log(
-  `| HTTP decisions/s, 50 per POST /v1/policy/enforce:batch | ${
-    fmt(batchRate === null ? null : batchRate * 50)
-  } (${fmt(batchRate)} requests/s) | | |`,
-);
-console.log(
-  `\nrounds: hello ${http.hello.map(fmt).join(", ")}; json ${
-    http.json.map(fmt).join(", ")
-  }; enforce ${http.enforce.map(fmt).join(", ")}`,
-);
+const non2xx = MODES.flatMap((m) => http[m].map((f) => f.non2xx)).reduce((a, b) => a + b, 0);
+console.log(`\nrounds (requests/s, CPU µs/request):`);
+for (const m of MODES) {
+  console.log(`  ${m}: ${http[m].map((f) => `${fmt(f.rps)} (${us(f.cpuUs)})`).join(", ")}`);
+}
+console.log(`non-2xx answers under load: ${non2xx}`);
 console.log(
   `decisions agree with oslo.policy: ${agree === null ? "n/a" : agree ? "yes" : "NO"} (${
     tsAllowed.filter(Boolean).length
   } of ${cases.length} allowed)`,
 );
+const ok = (m: Mode) => {
+  const a = rps(m), h = rps("hello");
+  return a !== null && h ? (a / h >= 0.6 ? "met" : "NOT met") : "n/a";
+};
 console.log(
   `targets: ≥ 1,000,000 decisions/s in-process: ${
     tsRate >= 1e6 ? "met" : "NOT met"
-  }; HTTP ≥ 60% of hello-world: ${
-    enforce !== null && hello ? (enforce / hello >= 0.6 ? "met" : "NOT met") : "n/a"
-  }`,
+  }; HTTP ≥ 60% of hello-world: dev ${ok("dev")}, production ${ok("prod")}`,
 );
 
 await Deno.mkdir(here("./results"), { recursive: true });
@@ -244,11 +239,13 @@ await Deno.writeTextFile(
     {
       date: new Date().toISOString(),
       seconds: SECONDS,
+      warmup: WARMUP,
       decisions: cases.length,
       tsRate,
       pyRate,
       agree,
       http,
+      batch,
     },
     null,
     2,

@@ -31,7 +31,8 @@ import {
   type ToolIo,
 } from "./policy_tool.ts";
 
-const OPTS = [
+/** The command-line options (the original's, plus `--defaults-file` where namespaces are read). */
+export const OPTS = [
   strOpt("policy", { cli: true, required: true, help: "path to a policy file." }),
   strOpt("access", {
     cli: true,
@@ -83,7 +84,7 @@ function exceptionText(e: unknown): string {
 
 /** Runs the checker; returns the exit status. */
 export async function main(args: readonly string[], io: ToolIo = processIo): Promise<number> {
-  return await runTool("policy-checker", io, async () => {
+  return await runTool({ name: "policy-checker", io, args, opts: OPTS }, async () => {
     const conf = await toolConfig(args, OPTS);
     const o = conf.group({ name: "DEFAULT", opts: OPTS });
     const token = (await readJson(o.access, "access") as { token?: unknown }).token;
@@ -119,6 +120,7 @@ export async function main(args: readonly string[], io: ToolIo = processIo): Pro
       {
         defaultRule: "default",
         services: http ? { http } : {},
+        strict: true, // oslo.policy's evaluation: the first failure raises, as the original prints
       },
     );
     const target = o.target

@@ -1,6 +1,7 @@
 /**
  * `deno task policy-convert-json-to-yaml`: oslopolicy-convert-json-to-yaml's
- * drop-in, byte for byte (`--namespace`, `--policy-file`, `--output-file`).
+ * drop-in, byte for byte (`--namespace`, `--policy-file`, `--output-file`, and
+ * `--exclude-deprecated`, accepted and ignored as by the original).
  * Rules equal to their default are written commented out with their
  * documentation; overridden ones uncommented; rules the namespace does not
  * know (deprecated or extra) are kept, uncommented, after a warning.
@@ -9,7 +10,7 @@
  *
  * @module
  */
-import { multiStrOpt, strOpt } from "../lib/config/mod.ts";
+import { boolOpt, multiStrOpt, strOpt } from "../lib/config/mod.ts";
 import { formatRuleYaml, parseRule, pyStr, type RuleDefault } from "../lib/policy/mod.ts";
 import {
   enterCallerDir,
@@ -21,8 +22,15 @@ import {
   type ToolIo,
 } from "./policy_tool.ts";
 
-const OPTS = [
+/** The command-line options (the original's, plus `--defaults-file` where namespaces are read). */
+export const OPTS = [
   strOpt("output-file", { cli: true, help: "Path of the file to write to. Defaults to stdout." }),
+  // The original registers it (with the generator's options) and ignores it: so does this one.
+  boolOpt("exclude-deprecated", {
+    cli: true,
+    default: false,
+    help: "If True, exclude deprecated entries from the generated output.",
+  }),
   multiStrOpt("namespace", {
     default: [],
     cli: true,
@@ -73,7 +81,7 @@ export function convertJsonToYaml(
 
 /** Runs the converter; returns the exit status. */
 export async function main(args: readonly string[], io: ToolIo = processIo): Promise<number> {
-  return await runTool("policy-convert-json-to-yaml", io, async () => {
+  return await runTool({ name: "policy-convert-json-to-yaml", io, args, opts: OPTS }, async () => {
     const conf = await toolConfig(args, OPTS);
     const o = conf.group({ name: "DEFAULT", opts: OPTS });
     if (o.namespace.length === 0 && o["defaults-file"].length === 0) {

@@ -20,7 +20,8 @@ import {
   type ToolIo,
 } from "./policy_tool.ts";
 
-const OPTS = [
+/** The command-line options (the original's, plus `--defaults-file` where namespaces are read). */
+export const OPTS = [
   multiStrOpt("namespace", {
     default: [],
     cli: true,
@@ -35,7 +36,7 @@ const OPTS = [
 
 /** Runs the tool; returns the exit status. */
 export async function main(args: readonly string[], io: ToolIo = processIo): Promise<number> {
-  return await runTool("policy-list-redundant", io, async () => {
+  return await runTool({ name: "policy-list-redundant", io, args, opts: OPTS }, async () => {
     const conf = await toolConfig(args, OPTS);
     const o = conf.group({ name: "DEFAULT", opts: OPTS });
     if (o.namespace.length === 0 && o["defaults-file"].length === 0) {

@@ -23,7 +23,8 @@ import {
   type ToolIo,
 } from "./policy_tool.ts";
 
-const OPTS = [
+/** The command-line options (the original's, plus `--defaults-file` where namespaces are read). */
+export const OPTS = [
   multiStrOpt("namespace", {
     default: [],
     cli: true,
@@ -49,7 +50,7 @@ const OPTS = [
 
 /** Runs the exporter; returns the exit status. */
 export async function main(args: readonly string[], io: ToolIo = processIo): Promise<number> {
-  return await runTool("policy-to-rego", io, async () => {
+  return await runTool({ name: "policy-to-rego", io, args, opts: OPTS }, async () => {
     const conf = await toolConfig(args, OPTS);
     const o = conf.group({ name: "DEFAULT", opts: OPTS });
     const defaults = Object.values(await loadNamespaces(o.namespace, o["defaults-file"])).flat();

@@ -29,7 +29,8 @@ import {
   type ToolIo,
 } from "./policy_tool.ts";
 
-const OPTS = [
+/** The command-line options (the original's, plus `--defaults-file` where namespaces are read). */
+export const OPTS = [
   multiStrOpt("namespace", {
     default: [],
     cli: true,
@@ -44,7 +45,7 @@ const OPTS = [
 
 /** Runs the validator; returns the exit status. */
 export async function main(args: readonly string[], io: ToolIo = processIo): Promise<number> {
-  return await runTool("policy-validator", io, async () => {
+  return await runTool({ name: "policy-validator", io, args, opts: OPTS }, async () => {
     const conf = await toolConfig(args, OPTS);
     const o = conf.group({ name: "DEFAULT", opts: OPTS });
     const namespaces = await loadNamespaces(o.namespace, o["defaults-file"]);

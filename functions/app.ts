@@ -5,12 +5,16 @@
  * Request lifecycle:
  * 0. Health probes (`[healthcheck] path`, `/livez`, `/readyz`) are answered
  *    first, without the steps below but with a request id as in step 1
- *    (oslo.middleware's healthcheck sits first in a pipeline too); `httpMetrics`
- *    (when `[metrics] enabled`) counts and times every other request.
+ *    (oslo.middleware's healthcheck sits first in a pipeline too);
+ *    `POST /v1/policy/enforce` and `:batch` are answered by their fast path
+ *    (functions/policy_fast_path.ts), which keeps steps 1-6 and hands anything
+ *    unusual to them; `httpMetrics` (when `[metrics] enabled`) counts and
+ *    times every other request.
  * 1. `requestId` accepts or generates `X-Openstack-Request-Id`.
  * 2. `methodNotAllowed` turns a 404 on a known path into a 405 with `Allow`.
  * 3. `bodyLimit` refuses bodies over `[oslo_middleware] max_request_body_size` (413).
- * 4. `authenticate` verifies the bearer token (all paths but the public ones).
+ * 4. `authenticate` verifies the bearer token (all paths but the public ones),
+ *    remembering verified tokens until their `exp` (at most a minute).
  * 5. The area router validates the body with zod and calls lib/.
  * 6. `onError` maps error codes to problem+json.
  *
@@ -21,7 +25,9 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { ReloadStatus, Schema, SchemaGroup } from "../lib/config/mod.ts";
 import { CONFIG_BODY_LIMIT_HINT, createConfigApp } from "./config.ts";
 import { createLimitApp, type LimitAppDeps } from "./limit.ts";
-import { createPolicyApp } from "./policy.ts";
+import { createPolicyApp, DEFAULT_MAX_BATCH } from "./policy.ts";
+import { policyFastPath } from "./policy_fast_path.ts";
+import { tokenCache } from "./shell/token_cache.ts";
 import { Enforcer } from "../lib/policy/mod.ts";
 import {
   type ConnBindings,
@@ -55,6 +61,8 @@ export interface AppDeps {
   policy?: Enforcer;
   /** The health check (built from `[healthcheck]`); oslo.middleware's defaults when absent. */
   health?: HealthAppDeps;
+  /** Answer `POST /v1/policy/enforce` (and `:batch`) on their fast path (default true). */
+  policyFastPath?: boolean;
 }
 
 /** Paths served without a token (the health check's path comes from `[healthcheck] path`). */
@@ -90,7 +98,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       );
     },
   }));
-  app.use(authenticate({ verify: deps.verify, publicPaths }));
+  const tokens = deps.verify ? tokenCache(deps.verify) : null;
+  app.use(authenticate({ verify: tokens ? tokens.verify : null, publicPaths }));
 
   app.route("/", createHealthApp(health));
   app.route(
@@ -101,15 +110,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   if (deps.limits) app.route("/v1/limits", createLimitApp(deps.limits));
-  app.route("/v1/policy", createPolicyApp({ enforcer: deps.policy ?? new Enforcer({}) }));
+  const enforcer = deps.policy ?? new Enforcer({});
+  app.route("/v1/policy", createPolicyApp({ enforcer, maxBatch: DEFAULT_MAX_BATCH }));
 
   app.onError(onError);
   app.notFound(notFound);
 
-  // Health probes are answered before the shell (see functions/health.ts).
+  // Health probes, then policy decisions, are answered before the shell.
   const fast = healthFastPath(health);
   const dispatch = app.fetch;
+  const policy = deps.policyFastPath === false ? null : policyFastPath({
+    enforcer,
+    tokens,
+    maxBodySize: deps.maxBodySize,
+    maxBatch: DEFAULT_MAX_BATCH,
+    metrics: health.metrics?.service,
+    app: (request, env, ctx) => dispatch(request, env as ConnBindings, ctx as never),
+  });
   app.fetch = (request, env, ctx) =>
-    fast(request, env as ConnBindings) ?? dispatch(request, env, ctx);
+    fast(request, env as ConnBindings) ?? policy?.(request, env, ctx) ??
+      dispatch(request, env, ctx);
   return app;
 }

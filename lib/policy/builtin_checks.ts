@@ -12,7 +12,7 @@ import {
   MAX_RULE_DEPTH,
   type Target,
 } from "./checks.ts";
-import { CheckError } from "./errors.ts";
+import { CheckError, RuleDepthError } from "./errors.ts";
 import { compilePyFormat, MISSING_KEY, type PyFormat, PyFormatError } from "./py_format.ts";
 import { classifyKind, type KindInfo } from "./py_literal.ts";
 import { pyStr } from "./py_str.ts";
@@ -44,7 +44,7 @@ export class RuleCheck extends KindCheck {
     const rule = ctx.rule(this.match);
     if (!rule) return false;
     if (depth >= MAX_RULE_DEPTH) {
-      throw new CheckError(
+      throw new RuleDepthError(
         `Cannot evaluate "${this}": rules nest deeper than ${MAX_RULE_DEPTH} (a cycle?)`,
       );
     }

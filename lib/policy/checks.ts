@@ -5,12 +5,19 @@
  *
  * Evaluation is synchronous where it can be and returns a promise only when a
  * check has to wait (remote and OPA checks), so plain rules cost no promise.
- * A check that cannot be evaluated throws; `Enforcer.enforce()` turns that
- * into a deny and a warning.
+ *
+ * A check that cannot be evaluated (an OPA or remote failure, a bad `%`
+ * format, a path through a scalar) throws: its value is "unknown", and `and`,
+ * `or` and `not` combine it in Kleene's three-valued logic. `or` is true if
+ * any branch is true, else unknown if any branch failed, else false; `and` is
+ * false if any branch is false, else unknown if any failed, else true; `not`
+ * of unknown is unknown. A rule whose value is unknown throws its first
+ * failure, which `Enforcer.enforce()` turns into a deny and a warning (fail
+ * closed).
  *
  * @module
  */
-import { CheckError } from "./errors.ts";
+import { CheckError, RuleDepthError } from "./errors.ts";
 
 /** What the operation acts on: flat keys (`target.user.id`), as oslo.policy sees it. */
 export type Target = Readonly<Record<string, unknown>>;
@@ -27,6 +34,16 @@ export interface EvalContext {
   readonly currentRule: string | null;
   /** Extra services by name (`http`, `opa`), provided by the enforcer. */
   readonly services: Readonly<Record<string, unknown>>;
+  /**
+   * Told of a check that failed without deciding the result (`opa:x or
+   * role:admin` for an admin while OPA is down), so that it is logged too.
+   */
+  readonly report?: (error: unknown) => void;
+  /**
+   * oslo.policy's own evaluation: the first failure throws through `and` and
+   * `or` (oslopolicy-checker's output). Off: Kleene's three-valued logic.
+   */
+  readonly strict?: boolean;
 }
 
 /** Deepest rule-to-rule nesting before evaluation gives up (a cycle). */
@@ -55,8 +72,8 @@ export class FalseCheck extends Check {
 /**
  * What oslo.policy makes of a rule that parses to a bare word (`'foo'`,
  * `AND`): the word itself, not a check, so evaluating it raises. Here it
- * throws {@linkcode CheckError}, which denies the whole decision however deep
- * it is (`not rule:x` does not turn it into an allow). Prints as the word, as
+ * throws {@linkcode CheckError}: unknown, so `not rule:x` does not turn it
+ * into an allow, and `rule:x or role:admin` allows an admin. Prints as the word, as
  * `str()` does in oslo.policy.
  */
 export class UnevaluableCheck extends Check {
@@ -83,7 +100,7 @@ export class TrueCheck extends Check {
   }
 }
 
-/** `not <check>`. */
+/** `not <check>`; `not` of a failure (unknown) is a failure. */
 export class NotCheck extends Check {
   constructor(readonly rule: Check) {
     super();
@@ -97,33 +114,95 @@ export class NotCheck extends Check {
   }
 }
 
-async function andFrom(
+/**
+ * The failures seen while a `and`/`or` is evaluated, in Kleene's three-valued
+ * logic: a failed branch is "unknown". Allocated only when a branch fails.
+ */
+class Unknowns {
+  readonly errors: unknown[] = [];
+  constructor(readonly ctx: EvalContext) {}
+  /** The combination is decided regardless of the failures: they are reported, not thrown. */
+  decided(value: boolean): boolean {
+    for (const e of this.errors) this.ctx.report?.(e);
+    return value;
+  }
+  /** Nothing decided it: the result is unknown, thrown as the first failure (the rest reported). */
+  unknown(): never {
+    for (const e of this.errors.slice(1)) this.ctx.report?.(e);
+    throw this.errors[0];
+  }
+}
+
+function failed(unknowns: Unknowns | undefined, e: unknown, ctx: EvalContext): Unknowns {
+  if (ctx.strict || e instanceof RuleDepthError) throw e;
+  const u = unknowns ?? new Unknowns(ctx);
+  u.errors.push(e);
+  return u;
+}
+
+/**
+ * The rest of an `and` or `or` once a branch has answered with a promise:
+ * `stop` is the value that decides (false for `and`, true for `or`).
+ */
+async function settleFrom(
   pending: Promise<boolean>,
+  stop: boolean,
   rules: readonly Check[],
   from: number,
   args: [Target, Creds, EvalContext, number],
+  unknowns: Unknowns | undefined,
 ): Promise<boolean> {
-  if (!(await pending)) return false;
-  for (let i = from; i < rules.length; i++) {
-    if (!(await (rules[i] as Check).evaluate(...args))) return false;
+  const ctx = args[2];
+  try {
+    if ((await pending) === stop) return unknowns ? unknowns.decided(stop) : stop;
+  } catch (e) {
+    unknowns = failed(unknowns, e, ctx);
   }
-  return true;
+  for (let i = from; i < rules.length; i++) {
+    try {
+      if ((await (rules[i] as Check).evaluate(...args)) === stop) {
+        return unknowns ? unknowns.decided(stop) : stop;
+      }
+    } catch (e) {
+      unknowns = failed(unknowns, e, ctx);
+    }
+  }
+  return unknowns ? unknowns.unknown() : !stop;
 }
 
-async function orFrom(
-  pending: Promise<boolean>,
+/**
+ * The rest of an `and` or `or` once the branch at `from` has failed (kept out
+ * of `evaluate` so that the common path has no per-branch bookkeeping).
+ */
+function afterFailure(
+  error: unknown,
+  stop: boolean,
   rules: readonly Check[],
   from: number,
   args: [Target, Creds, EvalContext, number],
-): Promise<boolean> {
-  if (await pending) return true;
-  for (let i = from; i < rules.length; i++) {
-    if (await (rules[i] as Check).evaluate(...args)) return true;
+): Decision {
+  const [target, creds, ctx, depth] = args;
+  const unknowns = failed(undefined, error, ctx);
+  for (let i = from + 1; i < rules.length; i++) {
+    let r: Decision;
+    try {
+      r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+    } catch (e) {
+      failed(unknowns, e, ctx);
+      continue;
+    }
+    if (r === stop) return unknowns.decided(stop);
+    if (typeof r !== "boolean") return settleFrom(r, stop, rules, i + 1, args, unknowns);
   }
-  return false;
+  return unknowns.unknown();
 }
 
-/** `(a and b and ...)`: every check must allow; stops at the first deny. */
+/**
+ * `(a and b and ...)`: false as soon as one check is false; true when every
+ * check is true; otherwise (some failed, none false) the decision is unknown
+ * and throws the first failure. With `ctx.strict`, as oslo.policy: the first
+ * failure throws.
+ */
 export class AndCheck extends Check {
   readonly rules: Check[];
   constructor(rules: Check[]) {
@@ -137,10 +216,17 @@ export class AndCheck extends Check {
   }
   evaluate(target: Target, creds: Creds, ctx: EvalContext, depth: number): Decision {
     const rules = this.rules;
-    for (let i = 0; i < rules.length; i++) {
-      const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
-      if (r === false) return false;
-      if (r !== true) return andFrom(r, rules, i + 1, [target, creds, ctx, depth]);
+    let i = 0;
+    try {
+      for (; i < rules.length; i++) {
+        const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+        if (r === false) return false;
+        if (r !== true) {
+          return settleFrom(r, false, rules, i + 1, [target, creds, ctx, depth], undefined);
+        }
+      }
+    } catch (e) {
+      return afterFailure(e, false, rules, i, [target, creds, ctx, depth]);
     }
     return true;
   }
@@ -149,7 +235,12 @@ export class AndCheck extends Check {
   }
 }
 
-/** `(a or b or ...)`: one check must allow; stops at the first allow. */
+/**
+ * `(a or b or ...)`: true as soon as one check is true; false when every
+ * check is false; otherwise (some failed, none true) the decision is unknown
+ * and throws the first failure. With `ctx.strict`, as oslo.policy: the first
+ * failure throws.
+ */
 export class OrCheck extends Check {
   readonly rules: Check[];
   constructor(rules: Check[]) {
@@ -167,10 +258,17 @@ export class OrCheck extends Check {
   }
   evaluate(target: Target, creds: Creds, ctx: EvalContext, depth: number): Decision {
     const rules = this.rules;
-    for (let i = 0; i < rules.length; i++) {
-      const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
-      if (r === true) return true;
-      if (r !== false) return orFrom(r, rules, i + 1, [target, creds, ctx, depth]);
+    let i = 0;
+    try {
+      for (; i < rules.length; i++) {
+        const r = (rules[i] as Check).evaluate(target, creds, ctx, depth);
+        if (r === true) return true;
+        if (r !== false) {
+          return settleFrom(r, true, rules, i + 1, [target, creds, ctx, depth], undefined);
+        }
+      }
+    } catch (e) {
+      return afterFailure(e, true, rules, i, [target, creds, ctx, depth]);
     }
     return false;
   }

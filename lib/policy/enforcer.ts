@@ -6,15 +6,23 @@
  * 1. (Re)load when the source changed (text set with `setPolicy`, or file
  *    modification times, checked at most every `reloadInterval` ms).
  * 2. `creds.system_scope`, when truthy, is copied to `creds.system` (on a copy).
- * 3. No rules at all, or an unknown rule with no default rule → deny.
+ * 3. No rules at all, or an unknown rule with no default rule → deny. In OPA
+ *    mode too: a rule neither registered nor in a policy file is decided as
+ *    the default rule (OPA is asked for the default rule's document) when that
+ *    exists, else denied without asking OPA; `authorize()` throws
+ *    PolicyNotRegistered for it, as everywhere.
  * 4. A registered rule with scope types: a token scope outside them denies
  *    with `enforceScope` (InvalidScope from `authorize`), else warns once.
- * 5. The check tree is evaluated (or, in OPA mode, OPA decides); a check that
- *    cannot be evaluated denies and warns. `onDecision(rule, allowed, { error? })` is told.
+ * 5. The check tree is evaluated in Kleene's three-valued logic (or, in OPA
+ *    mode, OPA decides): a check that fails (OPA down, a bad `%` format) is
+ *    "unknown", `opa:x or role:admin` still allows an admin, and a rule that
+ *    ends unknown denies (fail closed). Every failure is logged with the rule
+ *    name, at most one line per rule per second (then the count held back).
+ *    `onDecision(rule, allowed, { error? })` is told.
  *
  * @module
  */
-import { Check, type Creds, type Decision, type Target } from "./checks.ts";
+import { Check, type Creds, type Decision, type Target, TrueCheck } from "./checks.ts";
 import {
   DuplicatePolicyError,
   InvalidContextObject,
@@ -25,17 +33,19 @@ import {
 } from "./errors.ts";
 import { parseRule } from "./parser.ts";
 import { PolicyLoader } from "./policy_loader.ts";
-import { pyTruthy } from "./py_str.ts";
 import { CheckRegistry } from "./registry.ts";
+import { scopeWarning, tokenScope, withSystem } from "./token_scope.ts";
 import { type RuleDefault, validateRuleDefault } from "./rule_default.ts";
 import {
   buildRuleSet,
+  emptyRules,
   findViolations,
   type Registered,
   type RuleSet,
   type Violations,
 } from "./rule_set.ts";
 import { describeRules, type RuleInfo } from "./rule_info.ts";
+import { FailureLog } from "./failure_log.ts";
 import type { DecisionRequest, EnforcerOptions, PolicyStatus } from "./enforcer_options.ts";
 export type {
   DecisionInfo,
@@ -70,6 +80,7 @@ export class Enforcer {
   readonly #registered = new Map<string, Registered>();
   readonly #onWarning: (message: string) => void;
   readonly #warned = new Set<string>();
+  readonly #failures: FailureLog;
   readonly #loader: PolicyLoader;
 
   constructor(options: EnforcerOptions = {}) {
@@ -80,6 +91,12 @@ export class Enforcer {
     this.#registry = options.registry ?? CheckRegistry.withBuiltins();
     const onWarning = options.onWarning ?? ((m) => console.warn(`policy: ${m}`));
     this.#onWarning = onWarning;
+    this.#failures = new FailureLog({
+      warn: onWarning,
+      ...(options.failureLogInterval !== undefined
+        ? { intervalMs: options.failureLogInterval }
+        : {}),
+    });
     this.#loader = new PolicyLoader({
       ...(options.policy !== undefined ? { policyText: options.policy } : {}),
       ...(options.policyName !== undefined ? { policyName: options.policyName } : {}),
@@ -93,6 +110,11 @@ export class Enforcer {
           enforceNewDefaults: options.enforceNewDefaults ?? false,
           services: options.services ?? {},
           warn,
+          onMaskedFailure: (rule, e) =>
+            this.#failures.log(
+              rule ?? "(check)",
+              `${rule ?? "A check"}: ${messageOf(e)} (decided without it)`,
+            ),
         }),
       // Load warnings recur on every reload: tell each once, as Python's warnings module does.
       onWarning: (m) => this.#warnOnce(m),
@@ -170,7 +192,9 @@ export class Enforcer {
     );
     const todo = requests.filter((_, i) => out[i] === null);
     const decided = todo.length
-      ? await decider.decideMany(todo.map((r) => ({ ...r, creds: withSystem(r.creds) })))
+      ? await decider.decideMany(
+        todo.map((r) => ({ ...r, rule: this.#opaRule(r.rule)!, creds: withSystem(r.creds) })),
+      )
       : [];
     let j = 0;
     return out.map((v, i) => {
@@ -178,6 +202,19 @@ export class Enforcer {
       this.#opts.onDecision?.(requests[i]!.rule, allowed);
       return allowed;
     });
+  }
+
+  /**
+   * Whether `rule` allows everyone without deciding anything: registered with
+   * no scope types, its effective check `@` (the empty rule), local mode, the
+   * rules loaded and no reload due. Callers may skip `authorize(rule)` then
+   * (it could only allow, and is not reported to `onDecision`).
+   */
+  isOpen(rule: string): boolean {
+    if (this.#opts.decider || this.#ensure() !== null) return false;
+    const reg = this.#registered.get(rule);
+    if (!reg || (reg.def.scopeTypes?.length ?? 0) > 0) return false;
+    return this.#rules?.checks.get(rule) instanceof TrueCheck;
   }
 
   /** Like {@linkcode enforce}, but the rule must be registered; throws PolicyNotRegistered, InvalidScope, PolicyNotAuthorized. */
@@ -194,9 +231,7 @@ export class Enforcer {
       decision = this.#decide(rule, target, creds, true);
     } catch (e) {
       if (e instanceof InvalidScope || e instanceof InvalidContextObject) return Promise.reject(e);
-      this.#warnOnce(`Denied ${rule}: ${(e as Error).message}`);
-      this.#opts.onDecision?.(rule, false, { error: e });
-      decision = false;
+      decision = this.#failed(rule, e);
     }
     const verdict = (allowed: boolean): true => {
       if (!allowed) throw new PolicyNotAuthorized(rule);
@@ -214,20 +249,34 @@ export class Enforcer {
     try {
       d = this.#decide(rule, target, creds, false);
     } catch (e) {
-      this.#warnOnce(`Denied ${name}: ${(e as Error).message}`);
-      this.#opts.onDecision?.(name, false, { error: e });
-      d = false;
+      d = this.#failed(name, e);
     }
     return typeof d === "boolean" ? Promise.resolve(d) : this.#settle(d, name);
   }
 
   #settle(d: Decision, name: string): Promise<boolean> {
     if (typeof d === "boolean") return Promise.resolve(d);
-    return d.catch((e) => {
-      this.#warnOnce(`Denied ${name}: ${(e as Error).message}`);
-      this.#opts.onDecision?.(name, false, { error: e });
-      return false;
-    });
+    return d.catch((e) => this.#failed(name, e));
+  }
+
+  /** A rule whose value is unknown (a check failed and nothing else decided): deny, and log. */
+  #failed(name: string, e: unknown): false {
+    this.#failures.log(name, `Denied ${name}: ${messageOf(e)}`);
+    this.#opts.onDecision?.(name, false, { error: e });
+    return false;
+  }
+
+  /**
+   * OPA mode: the rule OPA decides for `rule`: itself when it is registered or
+   * in a policy file, else the default rule when that is (oslo.policy's
+   * fallback), else none (denied without asking OPA).
+   */
+  #opaRule(rule: string): string | null {
+    const set = this.#rules;
+    if (!set) return null;
+    if (set.checks.has(rule)) return rule;
+    const fallback = set.defaultRule;
+    return fallback && set.checks.has(fallback) ? fallback : null;
   }
 
   /** Checks that apply before any rule runs; null when the rule itself must decide. */
@@ -243,8 +292,8 @@ export class Enforcer {
       return false;
     }
     const set = this.#rules;
-    if (!set || (set.checks.size === 0 && !this.#opts.decider)) return false;
-    if (!this.#opts.decider && !set.lookup(rule)) return false;
+    if (!set) return false;
+    if (this.#opts.decider ? this.#opaRule(rule) === null : !set.lookup(rule)) return false;
     const reg = this.#registered.get(rule);
     const scopes = reg?.def.scopeTypes;
     if (scopes && scopes.length > 0 && !this.#scopeOk(rule, reg.def, scopes, creds, raise)) {
@@ -269,8 +318,9 @@ export class Enforcer {
       const c = typeof creds === "object" && creds !== null ? withSystem(creds) : creds;
       const pre = this.#precheck(rule, target, c, raise);
       if (pre !== null) result = pre;
-      else if (this.#opts.decider) result = this.#opts.decider.decide(rule, target, c);
-      else {
+      else if (this.#opts.decider) {
+        result = this.#opts.decider.decide(this.#opaRule(rule)!, target, c);
+      } else {
         const set = this.#rules as RuleSet;
         result = (set.lookup(rule) as Check).evaluate(target, c, set.context(rule), 0);
       }
@@ -291,11 +341,7 @@ export class Enforcer {
     const token = tokenScope(creds);
     if (scopes.includes(token)) return true;
     const label = def ? `"${def.name}": "${def.checkStr}"` : rule;
-    this.#warnOnce(
-      `Policy ${label} failed scope check. The token used to make the request was ${token} scoped but the policy requires [${
-        scopes.map((s) => `'${s}'`).join(", ")
-      }] scope. This behavior may change in the future where using the intended scope is required`,
-    );
+    this.#warnOnce(scopeWarning(label, token, scopes));
     if (!this.#opts.enforceScope) return true;
     if (raise) throw new InvalidScope(rule, scopes, token);
     return false;
@@ -351,25 +397,6 @@ export class Enforcer {
   }
 }
 
-let empty: RuleSet | undefined;
-function emptyRules(): RuleSet {
-  return empty ??= buildRuleSet([], new Map(), {
-    registry: CheckRegistry.withBuiltins(),
-    defaultRule: null,
-    enforceNewDefaults: false,
-    services: {},
-    warn: () => {},
-  });
-}
-
-/** The token scope oslo.policy derives: `system`, else `domain`, else `project`. */
-export function tokenScope(creds: Creds): "system" | "domain" | "project" {
-  if (pyTruthy(creds.system)) return "system";
-  if (pyTruthy(creds.domain_id)) return "domain";
-  return "project";
-}
-
-function withSystem(creds: Creds): Creds {
-  const s = creds.system_scope;
-  return pyTruthy(s) && creds.system !== s ? { ...creds, system: s } : creds;
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -52,8 +52,14 @@ export interface EnforcerOptions {
   services?: Readonly<Record<string, unknown>>;
   /** Told of every decision (metrics); `info.error` when it failed (and so denied). */
   onDecision?: (rule: string, allowed: boolean, info?: DecisionInfo) => void;
-  /** Receives warnings (load problems once per load, evaluation problems once each); console.warn by default. */
+  /**
+   * Receives warnings; console.warn by default. Load problems once per load;
+   * enforce-time failures (a check that fails, OPA down) each, with the rule
+   * name, at most one line per rule per `failureLogInterval`.
+   */
   onWarning?: (message: string) => void;
+  /** Milliseconds between two failure lines for one rule (default 1000; 0 logs every one). */
+  failureLogInterval?: number;
   /** Milliseconds between checks of policy file modification times; 0 checks on every decision. */
   reloadInterval?: number;
   /** OPA mode: named rules are decided here instead of by the local rules. */

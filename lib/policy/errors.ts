@@ -148,6 +148,18 @@ export class CheckError extends PolicyError {
   }
 }
 
+/**
+ * Rules nest deeper than `MAX_RULE_DEPTH` (a cycle): the whole decision is
+ * abandoned at once, never treated as one unknown branch among others (which
+ * would evaluate the other branches of every level again).
+ */
+export class RuleDepthError extends CheckError {
+  constructor(message: string) {
+    super(message);
+    this.name = "RuleDepthError";
+  }
+}
+
 /** OPA answered with an error, a malformed body, or not at all. */
 export class OpaError extends PolicyError {
   /** HTTP status, when OPA answered. */

@@ -20,7 +20,10 @@
  *
  * @module
  */
-export { Enforcer, tokenScope } from "./enforcer.ts";
+export { Enforcer } from "./enforcer.ts";
+export { tokenScope } from "./token_scope.ts";
+export { FailureLog } from "./failure_log.ts";
+export type { FailureLogOptions } from "./failure_log.ts";
 export type {
   DecisionInfo,
   DecisionRequest,
@@ -67,6 +70,7 @@ export {
   PolicyFileError,
   PolicyNotAuthorized,
   PolicyNotRegistered,
+  RuleDepthError,
 } from "./errors.ts";
 export { POLICY_OPTS } from "./options.ts";
 export { enforcerFromConfig, findPolicyPath } from "./from_config.ts";
@@ -74,7 +78,7 @@ export type { ConfigEnforcerOptions } from "./from_config.ts";
 export { HttpCheck, remoteCheckService } from "./remote_check.ts";
 export type { RemoteCheckService } from "./remote_check.ts";
 export { RuleSet, rulesFromPolicy, whereDefined } from "./rule_set.ts";
-export type { FileRule, RulesFromPolicyOptions } from "./rule_set.ts";
+export type { EvalOptions, FileRule, RulesFromPolicyOptions } from "./rule_set.ts";
 export { formatHelpText, formatRuleJson, formatRuleYaml, generateSample } from "./sample.ts";
 export type { RuleYamlOptions, SampleOptions } from "./sample.ts";
 export { pyWrap } from "./py_textwrap.ts";

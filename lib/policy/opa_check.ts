@@ -6,8 +6,10 @@
  * default (`[oslo_policy] opa_engine`).
  *
  * Fail closed: an undefined document, a non-2xx answer, a malformed body, a
- * timeout or an engine that is not configured throws CheckError, so the whole
- * decision denies and the enforcer logs it with the rule name.
+ * timeout or an engine that is not configured throws CheckError: the check's
+ * value is unknown. In Kleene's logic `opa:x or role:admin` still allows an
+ * admin while OPA is down, `not opa:x` denies, and a rule left unknown
+ * denies; the enforcer logs each failure with the rule name.
  *
  * @module
  */
@@ -74,12 +76,12 @@ export class OpaCheck extends KindCheck {
 
   #decide(result: unknown): boolean {
     if (result === undefined) {
-      throw new CheckError(`OPA has no document at data/${this.path} ("${this}" denies)`);
+      throw new CheckError(`OPA has no document at data/${this.path} ("${this}" failed)`);
     }
     return isAllowResult(result);
   }
 
   #failed(e: unknown): CheckError {
-    return new CheckError(`"${this}" denies: ${(e as Error).message}`, { cause: e });
+    return new CheckError(`"${this}" failed: ${(e as Error).message}`, { cause: e });
   }
 }

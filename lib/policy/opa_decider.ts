@@ -6,7 +6,8 @@
  * decisions needed at once sent in one request (batches of `batchSize`).
  *
  * Fail closed: a failure or an undefined document denies (and is not cached),
- * and is reported through `onWarning` with the rule name.
+ * and is reported through `onWarning` with the rule name, at most one line per
+ * rule per second (then the count of those held back).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { Creds, Target } from "./checks.ts";
 import type { DecisionRequest, RuleDecider } from "./enforcer_options.ts";
 import { isAllowResult } from "./opa_client.ts";
 import { type OpaEngine, opaInput } from "./opa_check.ts";
+import { FailureLog } from "./failure_log.ts";
 
 /** Options of {@linkcode OpaDecider}. */
 export interface OpaDeciderOptions {
@@ -60,11 +62,16 @@ export class OpaDecider implements RuleDecider {
   readonly #o: OpaDeciderOptions;
   readonly #cache = new Map<string, { allowed: boolean; expires: number }>();
   readonly #inFlight = new Map<string, Promise<boolean>>();
+  readonly #failures: FailureLog | undefined;
   #queue: Pending[] = [];
   #stats = { hits: 0, misses: 0, requests: 0 };
 
   constructor(options: OpaDeciderOptions) {
     this.#o = options;
+    const warn = options.onWarning;
+    this.#failures = warn
+      ? new FailureLog({ warn, ...(options.now ? { now: options.now } : {}) })
+      : undefined;
   }
 
   /** Cache hits, misses and requests sent to OPA. */
@@ -154,10 +161,10 @@ export class OpaDecider implements RuleDecider {
     for (const [i, b] of batch.entries()) {
       const r = results[i]!;
       if (r.status === "rejected") {
-        this.#o.onWarning?.(`Denied ${b.rule}: OPA mode: ${(r.reason as Error).message}`);
+        this.#failures?.log(b.rule, `Denied ${b.rule}: OPA mode: ${(r.reason as Error).message}`);
         b.resolve(false);
       } else if (r.value === undefined) {
-        this.#o.onWarning?.(`Denied ${b.rule}: OPA mode: no document at data/${b.path}`);
+        this.#failures?.log(b.rule, `Denied ${b.rule}: OPA mode: no document at data/${b.path}`);
         b.resolve(false);
       } else {
         const allowed = isAllowResult(r.value);

@@ -38,23 +38,38 @@ export function whereDefined(set: RuleSet, name: string): string {
   return f.line === undefined ? f.file : `${f.file}:${f.line}`;
 }
 
+/** How a {@linkcode RuleSet}'s checks are evaluated. */
+export interface EvalOptions {
+  /** Told of a check that failed without deciding its rule's result, with the rule's name. */
+  onMaskedFailure?: (rule: string | null, error: unknown) => void;
+  /** oslo.policy's evaluation (the first failure throws) instead of Kleene logic. */
+  strict?: boolean;
+}
+
 /** The effective rules, looked up with the default-rule fallback. */
 export class RuleSet {
   readonly checks: Map<string, Check>;
   readonly fileRules: Map<string, FileRule>;
   readonly defaultRule: string | null;
   readonly #services: Readonly<Record<string, unknown>>;
+  readonly #eval: EvalOptions;
   readonly #contexts = new Map<string | null, EvalContext>();
   constructor(
     checks: Map<string, Check>,
     fileRules: Map<string, FileRule>,
     defaultRule: string | null,
     services: Readonly<Record<string, unknown>>,
+    evalOptions: EvalOptions = {},
   ) {
     this.checks = checks;
     this.fileRules = fileRules;
     this.defaultRule = defaultRule;
     this.#services = services;
+    this.#eval = evalOptions;
+  }
+  /** Whether `name` is a rule here, or falls back to a default rule that is. */
+  has(name: string): boolean {
+    return this.checks.has(name) || (!!this.defaultRule && this.checks.has(this.defaultRule));
   }
   /** A rule by name; a missing one falls back to the default rule if that exists. */
   lookup(name: string): Check | undefined {
@@ -66,7 +81,14 @@ export class RuleSet {
   context(name: string | null): EvalContext {
     let ctx = this.#contexts.get(name);
     if (!ctx) {
-      ctx = { rule: (n) => this.lookup(n), currentRule: name, services: this.#services };
+      const { onMaskedFailure, strict } = this.#eval;
+      ctx = {
+        rule: (n) => this.lookup(n),
+        currentRule: name,
+        services: this.#services,
+        ...(onMaskedFailure ? { report: (e: unknown) => onMaskedFailure(name, e) } : {}),
+        ...(strict ? { strict } : {}),
+      };
       if (this.#contexts.size < 10_000) this.#contexts.set(name, ctx);
     }
     return ctx;
@@ -74,7 +96,7 @@ export class RuleSet {
 }
 
 /** Inputs of {@linkcode buildRuleSet}. */
-export interface BuildOptions {
+export interface BuildOptions extends EvalOptions {
   registry: CheckRegistry;
   defaultRule: string | null;
   enforceNewDefaults: boolean;
@@ -160,7 +182,10 @@ export function buildRuleSet(
     if (checks.has(d.name)) continue;
     checks.set(d.name, d.deprecatedRule ? handleDeprecated(reg, fileRules, options) : reg.check);
   }
-  const set = new RuleSet(checks, fileRules, options.defaultRule, options.services);
+  const set = new RuleSet(checks, fileRules, options.defaultRule, options.services, {
+    ...(options.onMaskedFailure ? { onMaskedFailure: options.onMaskedFailure } : {}),
+    ...(options.strict ? { strict: true } : {}),
+  });
   const v = findViolations(checks);
   if (v.undefined.length > 0) {
     const detail = v.undefined.map((u) =>
@@ -254,6 +279,8 @@ export interface RulesFromPolicyOptions {
   registry?: CheckRegistry;
   services?: Readonly<Record<string, unknown>>;
   warn?: (message: string) => void;
+  /** oslo.policy's evaluation: the first failure throws through `and`/`or` (oslopolicy-checker). */
+  strict?: boolean;
 }
 
 /**
@@ -272,5 +299,12 @@ export function rulesFromPolicy(
     enforceNewDefaults: false,
     services: options.services ?? {},
     warn: options.warn ?? (() => {}),
+    ...(options.strict ? { strict: true } : {}),
   });
+}
+
+let empty: RuleSet | undefined;
+/** A rule set with no rules (for ad-hoc check trees before anything is loaded). */
+export function emptyRules(): RuleSet {
+  return empty ??= new RuleSet(new Map(), new Map(), null, {});
 }

@@ -13,6 +13,7 @@ import {
   parseRule,
   RoleCheck,
   RuleCheck,
+  RuleDepthError,
   type Target,
   TrueCheck,
 } from "../../lib/policy/mod.ts";
@@ -131,6 +132,11 @@ Deno.test("RuleCheck.evaluate() stops a cycle with CheckError", () => {
   assert.throws(() => run(rules.a!, {}, {}, ctx(rules)), /nest deeper/);
   rules.c = parseRule("@ or rule:c");
   assert.equal(run(rules.c!, {}, {}, ctx(rules)), true);
+  // A cycle abandons the decision at once: no branch of any level is tried again (2^200 here).
+  rules.d = parseRule("rule:d or rule:d or role:admin");
+  const started = performance.now();
+  assert.throws(() => run(rules.d!, {}, { roles: ["admin"] }, ctx(rules)), RuleDepthError);
+  assert.ok(performance.now() - started < 1000);
 });
 
 Deno.test("AndCheck and OrCheck short-circuit in order", () => {
@@ -149,6 +155,80 @@ Deno.test("Check trees go asynchronous only where a check is", async () => {
   assert.equal(await p, false);
   assert.equal(await run(new OrCheck([later(false), later(true)]), {}, {}), true);
   assert.equal(await run(new NotCheck(later(false)), {}, {}), true);
+});
+
+/** A check that fails, now or later (OPA down): its value is unknown. */
+class Failing extends KindCheck {
+  evaluate(): boolean | Promise<boolean> {
+    const e = new CheckError(`"${this}" failed: OPA is down`);
+    if (this.kind === "later") return Promise.reject(e);
+    throw e;
+  }
+}
+
+type K = boolean | "error";
+/** Evaluates to true, false or "error" (the failure thrown or rejected). */
+async function kleene(check: Check, c = ctx()): Promise<K> {
+  try {
+    return await check.evaluate({}, {}, c, 0);
+  } catch (e) {
+    assert.ok(e instanceof CheckError, String(e));
+    return "error";
+  }
+}
+
+Deno.test("AndCheck, OrCheck and NotCheck combine failures in Kleene's three-valued logic", async () => {
+  const leaf = (v: K, async: boolean): Check =>
+    v === "error"
+      ? new Failing(async ? "later" : "now", "x")
+      : async
+      ? new Later("later", String(v))
+      : v
+      ? new TrueCheck()
+      : new FalseCheck();
+  const values: K[] = [true, false, "error"];
+  const and = (a: K, b: K): K =>
+    a === false || b === false ? false : a === "error" || b === "error" ? "error" : true;
+  const or = (a: K, b: K): K =>
+    a === true || b === true ? true : a === "error" || b === "error" ? "error" : false;
+  for (const a of values) {
+    for (const b of values) {
+      for (const [aa, ba] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const why = `${a}${aa ? "(async)" : ""} ? ${b}${ba ? "(async)" : ""}`;
+        const l = () => leaf(a, aa!), r = () => leaf(b, ba!);
+        assert.equal(await kleene(new AndCheck([l(), r()])), and(a, b), `and: ${why}`);
+        assert.equal(await kleene(new OrCheck([l(), r()])), or(a, b), `or: ${why}`);
+        assert.equal(
+          await kleene(new NotCheck(new OrCheck([l(), r()]))),
+          or(a, b) === "error" ? "error" : !or(a, b),
+          `not or: ${why}`,
+        );
+      }
+    }
+  }
+  assert.equal(await kleene(new NotCheck(new Failing("now", "x"))), "error");
+  assert.equal(await kleene(new NotCheck(new Failing("later", "x"))), "error");
+});
+
+Deno.test("AndCheck and OrCheck report the failures that did not decide, and with strict throw the first", async () => {
+  const reported: unknown[] = [];
+  const c: EvalContext = { ...ctx(), report: (e) => reported.push(e) };
+  const opa = new Failing("now", "opa:x");
+  assert.equal(await kleene(new OrCheck([opa, new TrueCheck()]), c), true);
+  assert.equal(reported.length, 1);
+  assert.match((reported[0] as Error).message, /"now:opa:x" failed: OPA is down/);
+  assert.equal(await kleene(new AndCheck([new Failing("later", "y"), new FalseCheck()]), c), false);
+  assert.equal(reported.length, 2);
+  // unknown: the first failure is the result, the others are reported
+  assert.equal(
+    await kleene(new OrCheck([new Failing("now", "a"), new Failing("now", "b")]), c),
+    "error",
+  );
+  assert.match((reported[2] as Error).message, /now:b/);
+  // strict (oslo.policy, oslopolicy-checker): the first failure raises, whatever follows
+  const strict: EvalContext = { ...ctx(), strict: true };
+  assert.throws(() => run(new OrCheck([opa, new TrueCheck()]), {}, {}, strict), CheckError);
+  assert.equal(run(new OrCheck([new TrueCheck(), opa]), {}, {}, strict), true);
 });
 
 Deno.test("String(check) gives oslo.policy's canonical text", () => {

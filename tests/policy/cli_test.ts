@@ -6,11 +6,16 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { ToolIo } from "../../cli/policy_tool.ts";
-import { main as checker } from "../../cli/policy_checker.ts";
-import { main as validator } from "../../cli/policy_validator.ts";
-import { main as sampleGenerator } from "../../cli/policy_sample_generator.ts";
-import { main as convert } from "../../cli/policy_convert_json_to_yaml.ts";
-import { main as listRedundant } from "../../cli/policy_list_redundant.ts";
+import { main as checker, OPTS as checkerOpts } from "../../cli/policy_checker.ts";
+import { main as validator, OPTS as validatorOpts } from "../../cli/policy_validator.ts";
+import { main as sampleGenerator, OPTS as sampleOpts } from "../../cli/policy_sample_generator.ts";
+import { main as convert, OPTS as convertOpts } from "../../cli/policy_convert_json_to_yaml.ts";
+import {
+  main as listRedundant,
+  OPTS as listRedundantOpts,
+} from "../../cli/policy_list_redundant.ts";
+import { main as toRego } from "../../cli/policy_to_rego.ts";
+import { toolHelp } from "../../cli/policy_help.ts";
 import type { RuleDefault } from "../../lib/policy/mod.ts";
 import { genRule, genTarget, policyYaml, Rng } from "./generate.ts";
 import { keystoneDefaults } from "./keystone.ts";
@@ -211,9 +216,21 @@ Deno.test({
       );
       const want = await original("oslopolicy-sample-generator", ["--namespace", "keystone"], dir);
       assert.equal(await Deno.readTextFile(`${dir}/out.yaml`), want.out);
+      // --namespace as the original: the entry point of that name, loaded by /usr/bin/python3
+      for (const extra of [[], ["--format", "json"]]) {
+        const args = ["--namespace", "keystone", ...extra];
+        const want = await original("oslopolicy-sample-generator", args, dir);
+        const got = await ours(sampleGenerator, args, dir);
+        assert.equal(got.rc, 0, got.err);
+        assert.equal(got.out, want.out, args.join(" "));
+      }
       const unknown = await ours(sampleGenerator, ["--namespace", "nova"], dir);
       assert.equal(unknown.rc, 1);
-      assert.match(unknown.err, /Namespace "nova" not found.*--defaults-file/);
+      assert.equal(unknown.err.split("\n").length, 2); // one line
+      assert.match(
+        unknown.err,
+        /^policy-sample-generator: Namespace "nova" not found: known namespaces are oslo-edge \(built in\), and with \/usr\/bin\/python3's oslo.policy [a-z, ]*keystone.*; for another service pass --defaults-file FILE/,
+      );
     }),
 });
 
@@ -243,6 +260,11 @@ Deno.test({
       const got = await ours(convert, ["--defaults-file", DEFAULTS_JSON, ...args], dir);
       assert.ok(want.out.includes("WARNING: Below rules"));
       assert.equal(got.out, want.out);
+      const named = ["--namespace", "keystone", "--exclude-deprecated", ...args];
+      assert.equal(
+        (await ours(convert, named, dir)).out,
+        (await original("oslopolicy-convert-json-to-yaml", named, dir)).out,
+      );
     }),
 });
 
@@ -285,5 +307,59 @@ Deno.test({
       ], dir);
       assert.ok(want.out.split("\n").length > 10);
       assert.equal(got.out, want.out);
+      const named = await ours(listRedundant, [
+        "--config-file",
+        "svc.conf",
+        "--namespace",
+        "keystone",
+      ], dir);
+      assert.equal(named.out, want.out);
     }),
+});
+
+const TOOLS = [
+  ["oslopolicy-checker", "policy-checker", checker, checkerOpts],
+  ["oslopolicy-validator", "policy-validator", validator, validatorOpts],
+  ["oslopolicy-sample-generator", "policy-sample-generator", sampleGenerator, sampleOpts],
+  ["oslopolicy-convert-json-to-yaml", "policy-convert-json-to-yaml", convert, convertOpts],
+  ["oslopolicy-list-redundant", "policy-list-redundant", listRedundant, listRedundantOpts],
+] as const;
+
+const flagsOf = (help: string) =>
+  [...help.split("\n\n")[0]!.matchAll(/\[(-[-\w]+)/g)].map((m) => m[1]!);
+
+Deno.test({
+  name:
+    "every policy tool prints the original's --help (the original's flags, plus --defaults-file) and exits 0",
+  ignore: !defaults,
+  fn: async () => {
+    const columns = Deno.env.get("COLUMNS");
+    Deno.env.set("COLUMNS", "80");
+    try {
+      for (const [tool, name, main, opts] of TOOLS) {
+        const res = await new Deno.Command(PYTHON, {
+          args: [`/usr/bin/${tool}`, "--help"],
+          env: { COLUMNS: "80" },
+        }).output();
+        const want = new TextDecoder().decode(res.stdout);
+        assert.equal(res.code, 0);
+        // the same layout, byte for byte, for the same options
+        const same = opts.filter((o) => o.name !== "defaults-file");
+        assert.equal(toolHelp(tool, same), want, tool);
+        for (const flag of ["-h", "--help"]) {
+          const got = await ours(main, [flag], ".");
+          assert.equal(got.rc, 0, `${name} ${flag}`);
+          assert.match(got.out, new RegExp(`^usage: ${name} \\[-h\\]`));
+          const extra = opts.some((o) => o.name === "defaults-file") ? ["--defaults-file"] : [];
+          assert.deepEqual(flagsOf(got.out).sort(), [...flagsOf(want), ...extra].sort(), name);
+        }
+      }
+      const rego = await ours(toRego, ["--help"], ".");
+      assert.equal(rego.rc, 0);
+      assert.match(rego.out, /--package PACKAGE +Rego package of the module/);
+    } finally {
+      if (columns === undefined) Deno.env.delete("COLUMNS");
+      else Deno.env.set("COLUMNS", columns);
+    }
+  },
 });

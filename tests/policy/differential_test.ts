@@ -1,7 +1,9 @@
 /**
  * lib/policy against Debian's python3-oslo.policy 4.0.0 on generated cases
  * (fixed seeds): zero disagreements. Where oslo.policy raises, lib/policy
- * must deny (fail closed).
+ * gives the rule's value in Kleene's three-valued logic over oslo.policy's own
+ * checks (the oracle computes it, `kleene` in oracle.py): allow when that is
+ * true, deny when it is false or unknown (fail closed).
  */
 import assert from "node:assert/strict";
 import { Enforcer, parseRule, type RuleDefault, UnevaluableCheck } from "../../lib/policy/mod.ts";
@@ -37,8 +39,11 @@ interface EnforceCase {
 interface EnforceResult {
   rules: Record<string, string>;
   check_rules: boolean;
-  decisions: { enforce: boolean | string; authorize: string }[];
+  decisions: { enforce: boolean | string; authorize: string; kleene?: boolean | "error" }[];
 }
+
+/** Decisions where oslo.policy raised, by what Kleene's logic made of them (all runs). */
+const raised = { allowed: 0, denied: 0, unknown: 0 };
 
 async function tsAuthorize(e: Enforcer, c: Check): Promise<string> {
   try {
@@ -94,17 +99,24 @@ async function compare(cases: EnforceCase[], dirRoot?: string): Promise<string[]
     for (const [j, chk] of c.checks.entries()) {
       const p = want.decisions[j]!;
       const t = await e.enforce(chk.rule, chk.target, structuredClone(chk.creds));
-      const expect = typeof p.enforce === "boolean" ? p.enforce : false;
+      if (typeof p.enforce !== "boolean") {
+        raised[p.kleene === true ? "allowed" : p.kleene === false ? "denied" : "unknown"]++;
+      }
+      const expect = typeof p.enforce === "boolean" ? p.enforce : p.kleene === true;
       const a = await tsAuthorize(e, chk);
       const known = ["ok", "PolicyNotAuthorized", "PolicyNotRegistered", "InvalidScope"];
-      const expectA = known.includes(p.authorize) ? p.authorize : "PolicyNotAuthorized";
+      const expectA = known.includes(p.authorize)
+        ? p.authorize
+        : p.kleene === true
+        ? "ok"
+        : "PolicyNotAuthorized";
       if (t !== expect || a !== expectA) {
         diffs.push(
           `case ${i} check ${j}: ${chk.rule} = ${
             JSON.stringify(c.policy ? parsePolicyRule(c, chk.rule) : "(default)")
           }\n  creds ${JSON.stringify(chk.creds)}\n  target ${
             JSON.stringify(chk.target)
-          }\n  py enforce=${p.enforce} authorize=${p.authorize}\n  ts enforce=${t} authorize=${a}`,
+          }\n  py enforce=${p.enforce} authorize=${p.authorize} kleene=${p.kleene}\n  ts enforce=${t} authorize=${a}`,
         );
       }
     }
@@ -198,7 +210,11 @@ Deno.test({
         })),
       };
     });
+    const before = { ...raised };
     report(await compare(cases), 6000);
+    // the three-valued cases are exercised: oslo.policy raised, and lib/policy allowed or denied
+    assert.ok(raised.allowed > before.allowed, JSON.stringify(raised));
+    assert.ok(raised.unknown > before.unknown, JSON.stringify(raised));
   },
 });
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { RuleDefault } from "../../lib/policy/mod.ts";
 import { PYTHON } from "./oracle.ts";
 
-const EXPORT = fileURLToPath(new URL("./export_defaults.py", import.meta.url));
+const EXPORT = fileURLToPath(new URL("../../cli/policy_export_defaults.py", import.meta.url));
 
 /** Keystone's registered defaults, in registration order; null when keystone is not installed. */
 export async function keystoneDefaults(): Promise<RuleDefault[] | null> {

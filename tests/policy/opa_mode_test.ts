@@ -12,6 +12,7 @@ import {
   OpaDecider,
   type OpaDeciderOptions,
   POLICY_OPTS,
+  PolicyNotRegistered,
   rulePath,
 } from "../../lib/policy/mod.ts";
 import { opaServers } from "./opa_fixtures.ts";
@@ -19,7 +20,20 @@ import { opaServers } from "./opa_fixtures.ts";
 const reader = { roles: ["reader"], user_id: "u1" };
 const admin = { roles: ["admin"], user_id: "u2" };
 
-function opaMode(url: string, extra: Partial<OpaDeciderOptions> = {}) {
+/** What a service registers in code: OPA mode decides these (and what a policy file names). */
+const DEFAULTS = [
+  "identity:get_user",
+  "identity:delete_user",
+  "oslo:limit:check",
+  "test:admin_only",
+  "no:such_rule",
+].map((name) => ({ name, checkStr: "!" }));
+
+function opaMode(
+  url: string,
+  extra: Partial<OpaDeciderOptions> = {},
+  enforcer: { policy?: string; defaultRule?: string } = {},
+) {
   const warnings: string[] = [];
   const decider = new OpaDecider({
     engine: new OpaClient({ url, timeoutMs: 2000 }),
@@ -29,7 +43,12 @@ function opaMode(url: string, extra: Partial<OpaDeciderOptions> = {}) {
     onWarning: (w) => warnings.push(w),
     ...extra,
   });
-  const e = new Enforcer({ decider, onWarning: (w) => warnings.push(w) });
+  const e = new Enforcer({
+    decider,
+    defaults: DEFAULTS,
+    ...enforcer,
+    onWarning: (w) => warnings.push(w),
+  });
   return { e, decider, warnings };
 }
 
@@ -41,7 +60,7 @@ Deno.test("rulePath() derives OPA data paths from rule names", () => {
   );
 });
 
-Deno.test("OPA mode decides every rule with OPA, with no policy file", async () => {
+Deno.test("OPA mode decides every registered rule with OPA, with no policy file", async () => {
   for (const server of await opaServers()) {
     await using _ = server;
     const { e, warnings } = opaMode(server.url);
@@ -87,9 +106,10 @@ Deno.test("OPA mode sends the decisions needed at once in one request, in batche
     { rule: "identity:delete_user", creds: reader },
     { rule: "identity:delete_user", creds: admin },
     { rule: "oslo:limit:check", creds: { roles: ["member"] } },
-    { rule: "missing:rule", creds: admin },
+    { rule: "no:such_rule", creds: admin },
+    { rule: "unregistered:rule", creds: admin }, // neither registered nor in a file: not sent
   ]);
-  assert.deepEqual(many, [true, false, true, true, false]);
+  assert.deepEqual(many, [true, false, true, true, false, false]);
   const queries = server!.requests.filter((r) => r.path === "/v1/query");
   assert.equal(queries.length, 2); // batches of 2, 2 and a single one sent to the Data API
   assert.equal(server!.requests.filter((r) => r.path.startsWith("/v1/data")).length, 1);
@@ -105,6 +125,33 @@ Deno.test("OPA mode sends the decisions needed at once in one request, in batche
   assert.equal(server!.requests.length, 1);
   const q = server!.requests[0]!.body as { query: string };
   assert.equal(q.query.split("\n").length, 2);
+});
+
+Deno.test("OPA mode sends only known rules to OPA: an unknown one is the default rule, or denied", async () => {
+  const [server] = await opaServers();
+  await using _ = server!;
+  // no default rule: denied without asking OPA
+  const { e } = opaMode(server!.url);
+  server!.requests.length = 0;
+  assert.equal(await e.enforce("identity:list_users", {}, admin), false);
+  assert.equal(server!.requests.length, 0);
+  await assert.rejects(e.authorize("identity:list_users", {}, admin), PolicyNotRegistered);
+  // a rule only in the policy file is known: OPA decides it at its own path
+  const { e: file } = opaMode(server!.url, {}, { policy: '"test:obj": "!"\n' });
+  assert.equal(await file.enforce("test:obj", {}, admin), true);
+  // with a default rule known locally, OPA decides the default rule's document instead
+  const { e: fallback } = opaMode(server!.url, {}, {
+    policy: '"identity:get_user": "!"\n',
+    defaultRule: "identity:get_user",
+  });
+  server!.requests.length = 0;
+  assert.equal(await fallback.enforce("identity:list_users", {}, reader), true);
+  assert.equal(await fallback.enforce("identity:list_users", {}, { roles: [] }), false);
+  assert.deepEqual(server!.requests.map((r) => r.path), [
+    "/v1/data/identity/get_user",
+    "/v1/data/identity/get_user",
+  ]);
+  await assert.rejects(fallback.authorize("identity:list_users", {}, reader), PolicyNotRegistered);
 });
 
 Deno.test("OPA mode fails closed when OPA is down and does not cache failures", async () => {
@@ -130,7 +177,7 @@ Deno.test("[oslo_policy] opa_mode builds an OPA-mode enforcer, and enforce:batch
       }\nopa_path_prefix = /\npolicy_file = /nonexistent.yaml\n`,
     }],
   });
-  const enforcer = await enforcerFromConfig(conf, { onWarning: () => {} });
+  const enforcer = await enforcerFromConfig(conf, { defaults: DEFAULTS, onWarning: () => {} });
   assert.equal(enforcer.status().mode, "opa");
   const app = createApp({ verify: null, maxBodySize: 65536, schemas: {}, policy: enforcer });
   server!.requests.length = 0;

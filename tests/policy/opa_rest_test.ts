@@ -3,7 +3,13 @@
  * tests/_support (and a real `opa` too when one is on PATH).
  */
 import assert from "node:assert/strict";
-import { Enforcer, OpaClient, OpaError, type OpaService } from "../../lib/policy/mod.ts";
+import {
+  Enforcer,
+  OpaClient,
+  OpaError,
+  type OpaService,
+  PolicyNotAuthorized,
+} from "../../lib/policy/mod.ts";
 import { opaServers } from "./opa_fixtures.ts";
 
 function opaEnforcer(url: string, policy: string, timeoutMs = 2000) {
@@ -76,6 +82,76 @@ Deno.test("OpaCheck fails closed, logging the rule: undefined, 500, timeout, unr
   const down = opaEnforcer("http://127.0.0.1:9", POLICY);
   assert.equal(await down.e.enforce("admin_only", {}, admin), false);
   assert.match(down.warnings.join("\n"), /Denied admin_only: .*Cannot reach OPA/);
+});
+
+const MIGRATION = `"new_or_legacy": "opa:test/admin_only or rule:legacy"
+"legacy": "role:admin"
+"not_opa": "not opa:test/admin_only"
+"opa_and_false": "opa:test/admin_only and role:nobody"
+"opa_and_true": "opa:test/admin_only and role:admin"
+`;
+
+Deno.test("OpaCheck failures are unknown (Kleene): opa:x or role:admin allows an admin while OPA is down", async () => {
+  const warnings: string[] = [];
+  const opa: OpaService = {
+    engines: { rest: new OpaClient({ url: "http://127.0.0.1:9", timeoutMs: 2000 }) },
+    defaultEngine: "rest",
+  };
+  const e = new Enforcer({
+    policy: MIGRATION,
+    defaults: [{ name: "new_or_legacy", checkStr: "!" }, { name: "not_opa", checkStr: "!" }],
+    services: { opa },
+    onWarning: (w) => warnings.push(w),
+    failureLogInterval: 0,
+  });
+  // one rule at a time to OPA: the legacy rule still decides while OPA is down
+  assert.equal(await e.enforce("new_or_legacy", {}, admin), true);
+  assert.equal(await e.authorize("new_or_legacy", {}, admin), true);
+  assert.equal(await e.enforce("new_or_legacy", {}, member), false);
+  await assert.rejects(e.authorize("new_or_legacy", {}, member), PolicyNotAuthorized);
+  // not unknown is unknown: denied, never an allow
+  assert.equal(await e.enforce("not_opa", {}, member), false);
+  await assert.rejects(e.authorize("not_opa", {}, member), PolicyNotAuthorized);
+  // and: a false branch decides; otherwise unknown denies
+  assert.equal(await e.enforce("opa_and_false", {}, admin), false);
+  assert.equal(await e.enforce("opa_and_true", {}, admin), false);
+  // every failure is logged with its rule, the ones that did not decide too
+  const log = warnings.join("\n");
+  assert.match(
+    log,
+    /^new_or_legacy: "opa:test\/admin_only" failed: .*Cannot reach OPA.* \(decided without it\)$/m,
+  );
+  assert.match(log, /^Denied new_or_legacy: "opa:test\/admin_only" failed: .*Cannot reach OPA/m);
+  assert.match(log, /^Denied not_opa: "opa:test\/admin_only" failed/m);
+  assert.match(log, /^opa_and_false: "opa:test\/admin_only" failed: .*\(decided without it\)$/m);
+  assert.match(log, /^Denied opa_and_true: "opa:test\/admin_only" failed/m);
+  assert.equal(warnings.length, 8);
+});
+
+Deno.test("OpaCheck failures are logged every time, at most one line per rule per interval plus the count", async () => {
+  const warnings: string[] = [];
+  const opa: OpaService = {
+    engines: { rest: new OpaClient({ url: "http://127.0.0.1:9", timeoutMs: 2000 }) },
+    defaultEngine: "rest",
+  };
+  const e = new Enforcer({
+    policy: MIGRATION,
+    services: { opa },
+    onWarning: (w) => warnings.push(w),
+    failureLogInterval: 300,
+  });
+  for (let i = 0; i < 20; i++) assert.equal(await e.enforce("not_opa", {}, member), false);
+  assert.equal(await e.enforce("opa_and_true", {}, admin), false); // another rule: its own line
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, /^Denied not_opa: .*Cannot reach OPA[^(]*$/);
+  assert.match(warnings[1]!, /^Denied opa_and_true: /);
+  await new Promise((r) => setTimeout(r, 350));
+  assert.equal(await e.enforce("not_opa", {}, member), false);
+  assert.equal(warnings.length, 3);
+  assert.match(
+    warnings[2]!,
+    /^Denied not_opa: .*Cannot reach OPA.* \(and 19 more failures of not_opa not logged since its last line\)$/,
+  );
 });
 
 Deno.test("OpaCheck fails closed on a body that is not OPA's", async () => {

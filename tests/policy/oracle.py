@@ -13,7 +13,10 @@ oslo packages). Case kinds ("op"):
             "conf"?: {enforce_scope, enforce_new_defaults, policy_default_rule},
             "checks": [{"rule", "target", "creds"}]}
            -> {"rules": {name: str(check)}, "check_rules": bool,
-               "decisions": [{"enforce": bool | "error:Name", "authorize": "ok" | "Name"}]}
+               "decisions": [{"enforce": bool | "error:Name", "authorize": "ok" | "Name",
+                              "kleene"?: bool | "error"}]}
+           where oslo.policy raises, "kleene" is the rule's value in Kleene's three-valued
+           logic over oslo.policy's own checks (see kleene() below), which lib/policy follows.
 - sample:  {"defaults", "exclude_deprecated"?}        -> {"yaml", "json"} (oslopolicy-sample-generator text)
 
 RuleDefault JSON uses lib/policy's names: name, checkStr, description, operations, scopeTypes,
@@ -34,7 +37,7 @@ warnings.simplefilter("ignore")
 logging.disable(logging.CRITICAL)
 
 from oslo_config import cfg  # noqa: E402
-from oslo_policy import _parser, generator, opts, policy  # noqa: E402
+from oslo_policy import _checks, _parser, generator, opts, policy  # noqa: E402
 
 
 def rule_default(d):
@@ -60,6 +63,54 @@ def outcome(fn):
         return fn()
     except Exception as e:  # the original raises; lib/policy must deny
         return "error:" + type(e).__name__
+
+
+ERR = "error"
+
+
+def kleene(check, target, creds, enforcer, current_rule):
+    """The value of a check tree in Kleene's three-valued logic, "error" being unknown.
+
+    The leaves are oslo.policy's own checks, called as oslo.policy calls them: a leaf that
+    raises is unknown. `or` is true if any branch is true, else unknown if any is; `and` is
+    false if any branch is false, else unknown if any is; `not` of unknown is unknown.
+    Branches are tried in order until one decides, and a RecursionError (a cycle reached that
+    way) abandons the whole decision, as in lib/policy. RuleCheck keeps oslo.policy's quirk:
+    a KeyError inside the referenced rule is False.
+    """
+    if isinstance(check, (_checks.OrCheck, _checks.AndCheck)):
+        stop = isinstance(check, _checks.OrCheck)
+        unknown = False
+        for r in check.rules:  # in order, stopping at the deciding value, as lib/policy does
+            v = kleene(r, target, creds, enforcer, current_rule)
+            if v == ERR:
+                unknown = True
+            elif v == stop:
+                return stop
+        return ERR if unknown else not stop
+    if isinstance(check, _checks.NotCheck):
+        v = kleene(check.rule, target, creds, enforcer, current_rule)
+        return ERR if v == ERR else not v
+    if isinstance(check, _checks.RuleCheck):
+        try:
+            return kleene(enforcer.rules[check.match], target, creds, enforcer, current_rule)
+        except KeyError:
+            return False
+    try:
+        return bool(_checks._check(check, target, creds, enforcer, current_rule))
+    except (KeyError, RecursionError):
+        raise
+    except Exception:
+        return ERR
+
+
+def kleene_enforce(enforcer, rule, target, creds):
+    if creds.get("system_scope"):
+        creds["system"] = creds.get("system_scope")
+    try:
+        return kleene(enforcer.rules[rule], target, creds, enforcer, rule)
+    except (KeyError, RecursionError):
+        return ERR
 
 
 def op_parse(case):
@@ -118,7 +169,10 @@ def op_enforce(case, tmp):
             enforcer.authorize(rule, target, copy.deepcopy(chk["creds"]), do_raise=True)
             return "ok"
         a = outcome(auth)
-        decisions.append({"enforce": e, "authorize": a.replace("error:", "")})
+        d = {"enforce": e, "authorize": a.replace("error:", "")}
+        if isinstance(e, str):
+            d["kleene"] = kleene_enforce(enforcer, rule, target, copy.deepcopy(chk["creds"]))
+        decisions.append(d)
     rules = {k: str(v) for k, v in enforcer.rules.items()}
     return {"rules": rules, "check_rules": enforcer.check_rules(), "decisions": decisions}
 

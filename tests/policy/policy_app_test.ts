@@ -105,6 +105,27 @@ Deno.test("GET /v1/policy/rules lists rules, guarded by policy:list_rules (403 p
   assert.equal(byName["policy:enforce"].source, "default");
 });
 
+Deno.test("GET /v1/policy/rules in dev mode takes credentials from X-Oslo-Edge-Credentials", async () => {
+  const app = devApp(POLICY.replace('"policy:list_rules": "rule:admin"\n', "")); // the default rule
+  const get = (headers: Record<string, string> = {}) =>
+    app.request("/v1/policy/rules", { headers });
+  assert.equal((await get()).status, 403); // nobody's credentials
+  const reader = await get({ "X-Oslo-Edge-Credentials": '{"roles": ["reader"]}' });
+  assert.equal(reader.status, 200);
+  assert.ok((await reader.json()).rules.some((r: { name: string }) => r.name === "project:read"));
+  const member = await get({ "X-Oslo-Edge-Credentials": '{"roles": ["member"]}' });
+  assert.equal(member.status, 403);
+  for (const [value, detail] of [["{nope", /header: .*JSON/], ["[1]", /expected a JSON object/]]) {
+    const bad = await get({ "X-Oslo-Edge-Credentials": value as string });
+    assert.equal(bad.status, 400);
+    const p = await bad.json();
+    assert.equal(p.type, "urn:oslo-edge:problem:validation");
+    assert.match(p.detail, /Cannot read the X-Oslo-Edge-Credentials header/);
+    assert.match(p.detail, detail as RegExp);
+    assert.equal(p.errors[0].path, "X-Oslo-Edge-Credentials");
+  }
+});
+
 Deno.test("POST /v1/policy/enforce takes credentials from the verified token, never from the body", async () => {
   const { publicKey, privateKey } = await generateKeyPair("ES256");
   const verify = await createVerifier({
@@ -129,6 +150,17 @@ Deno.test("POST /v1/policy/enforce takes credentials from the verified token, ne
   assert.match((await smuggled.json()).detail, /credentials from the request body/);
   const anonymous = await post(app, "/v1/policy/enforce", { rule: "admin" });
   assert.equal(anonymous.status, 401);
+  // on GET, the dev credentials header is refused alike while auth is on
+  const reader = await new SignJWT({ roles: ["reader"] })
+    .setProtectedHeader({ alg: "ES256" }).setSubject("u1").setExpirationTime("5m").sign(privateKey);
+  const rules = (headers: Record<string, string>) =>
+    app.request("/v1/policy/rules", { headers: { Authorization: `Bearer ${reader}`, ...headers } });
+  assert.equal((await rules({})).status, 403); // POLICY: policy:list_rules is rule:admin
+  const header = await rules({ "X-Oslo-Edge-Credentials": '{"roles": ["admin"]}' });
+  assert.equal(header.status, 400);
+  const p = await header.json();
+  assert.equal(p.type, "urn:oslo-edge:problem:validation");
+  assert.match(p.detail, /Cannot take credentials from the X-Oslo-Edge-Credentials header/);
 });
 
 Deno.test("registerPolicyDefaults() is idempotent and refuses a different default under a taken name", () => {

@@ -1,10 +1,16 @@
 #!/usr/bin/python3
 """Exports a service's registered policy defaults as JSON (lib/policy's RuleDefault shape).
 
-    /usr/bin/python3 tests/policy/export_defaults.py keystone > keystone_defaults.json
+    /usr/bin/python3 cli/policy_export_defaults.py keystone > keystone_defaults.json
+    /usr/bin/python3 cli/policy_export_defaults.py --list
 
-Loads the defaults exactly as oslopolicy-sample-generator does (oslo.policy's generator over the
-`oslo.policy.policies` entry point of the namespace) and writes them in registration order.
+The policy tools' helper for `--namespace` (cli/policy_tool.ts). Loads the defaults exactly as
+oslopolicy-sample-generator does (oslo.policy's generator over the `oslo.policy.policies` entry
+point of each namespace) and writes them in registration order, namespaces in the order given.
+`--list` writes the namespaces this interpreter can load, as a JSON list.
+
+Exit status 3, with {"missing": [...], "known": [...]} on stdout, when a namespace has no entry
+point; 2 when oslo.policy is not importable.
 """
 import json
 import sys
@@ -12,7 +18,11 @@ import warnings
 
 warnings.simplefilter("ignore")
 
-from oslo_policy import generator  # noqa: E402
+try:
+    from oslo_policy import generator  # noqa: E402
+except ImportError as e:
+    sys.stderr.write("oslo.policy is not importable: %s\n" % e)
+    sys.exit(2)
 
 
 def export(rule):
@@ -40,8 +50,22 @@ def export(rule):
     return out
 
 
+def known():
+    from importlib.metadata import entry_points
+    return sorted({e.name for e in entry_points(group="oslo.policy.policies")})
+
+
 def main():
+    if sys.argv[1:] == ["--list"]:
+        json.dump(known(), sys.stdout)
+        sys.stdout.write("\n")
+        return
     namespaces = sys.argv[1:] or ["keystone"]
+    missing = [ns for ns in namespaces if ns not in known()]
+    if missing:
+        json.dump({"missing": missing, "known": known()}, sys.stdout)
+        sys.stdout.write("\n")
+        sys.exit(3)
     policies = generator.get_policies_dict(namespaces)
     rules = [export(r) for ns in namespaces for r in policies[ns]]
     json.dump(rules, sys.stdout, indent=1, ensure_ascii=False)
