@@ -97,6 +97,8 @@ const token = await new SignJWT({
 })
   .setProtectedHeader({ alg: "ES256" })
   .setSubject(String(member.user_id))
+  .setIssuer("https://idp.bench")
+  .setAudience("oslo-edge")
   .setExpirationTime("2h")
   .sign(privateKey);
 const target = keystoneTargets(member)[0];

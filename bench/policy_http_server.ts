@@ -39,9 +39,12 @@ if (mode === "hello") {
     `${dir}/svc.conf`,
     [
       "[auth]",
-      ...(mode === "dev"
-        ? ["strategy = noauth"]
-        : [`public_key_file = ${publicKeyPath}`, "algorithms = ES256"]),
+      ...(mode === "dev" ? ["strategy = noauth"] : [
+        `public_key_file = ${publicKeyPath}`,
+        "algorithms = ES256",
+        "issuer = https://idp.bench",
+        "audience = oslo-edge",
+      ]),
       "[oslo_policy]",
       `policy_file = ${dir}/policy.yaml`,
       "[metrics]",
