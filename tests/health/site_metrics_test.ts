@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { EdgeControl } from "../../agent/control.ts";
 import { connectTransport } from "../../lib/messaging/mod.ts";
 import { natsTest, startLeafTopology } from "../_support/nats_server.ts";
+import { startServe } from "../_support/serve_process.ts";
 import { waitFor } from "../_support/wait.ts";
 import { parseSamples, type Sample, sampleValue } from "./_prometheus.ts";
-
-const SERVE = new URL("../../functions/serve.ts", import.meta.url).pathname;
 
 function total(samples: readonly Sample[], name: string, labels: Record<string, string>): number {
   return samples
@@ -25,38 +24,12 @@ natsTest("serve.ts --site feeds the RPC and NATS series of /metrics", async () =
   await using hub = await connectTransport(topo.hub.url);
   await using control = new EdgeControl(hub, { log: () => {} });
   await control.start();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      SERVE,
-      "--dev",
-      "--site",
-      "leaf1",
-      "--nats",
-      leaf.url,
-      "--announce_interval",
-      "1",
-    ],
-    env: {
-      PORT: "0",
-      HOST: "127.0.0.1",
-      OS_HEALTHCHECK__BACKENDS: "nats,config",
-      OS_HEALTHCHECK__DETAILED: "true",
-    },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  await using srv = await startServe(
+    ["--dev", "--site", "leaf1", "--nats", leaf.url, "--announce_interval", "1"],
+    { env: { OS_HEALTHCHECK__BACKENDS: "nats,config", OS_HEALTHCHECK__DETAILED: "true" } },
+  );
+  const port = srv.port;
   try {
-    let out = "";
-    const port = await waitFor(async () => {
-      const { value } = await lines.read();
-      out += value ?? "";
-      return /listening on http:\/\/localhost:(\d+)/.exec(out)?.[1];
-    }, { timeout: 30_000, what: "the server to listen" });
     await waitFor(() => control.agents().some((a) => a.name === "leaf1"), {
       timeout: 30_000,
       what: "the instance to register as agent leaf1",
@@ -114,8 +87,6 @@ natsTest("serve.ts --site feeds the RPC and NATS series of /metrics", async () =
     s = await scrape();
     assert.equal(sampleValue(s, "oslo_edge_health_check_up", { check: "nats" }), 1);
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await lines.cancel().catch(() => {});
+    await srv.stop();
   }
 });
