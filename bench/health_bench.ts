@@ -1,7 +1,9 @@
 /**
  * `deno task bench:health`: wrk against the service's `/healthcheck` (plain
  * text) and its detailed JSON reply, beside a bare `Deno.serve` hello world
- * measured in the same run (the ratio is the figure), and, when Debian's
+ * measured in the same run (the ratio is the figure), beside the floor of any
+ * probe reply here (bench/hello_server.ts `probe`: a bare handler that reads
+ * `Accept` and the request id and answers with both headers), and, when Debian's
  * python3-oslo.middleware and eventlet are installed, oslo.middleware's
  * healthcheck under eventlet with the same config.
  *
@@ -160,6 +162,21 @@ try {
     PORT: String(helloPort),
   }, helloPort);
   servers.push(hello);
+  const probePort = freePort();
+  const probe = await start(
+    "probe floor",
+    "deno",
+    [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "bench/hello_server.ts",
+      "probe",
+    ],
+    { PORT: String(probePort) },
+    probePort,
+  );
+  servers.push(probe);
   const ours = await start(
     "oslo-edge",
     "deno",
@@ -207,10 +224,11 @@ try {
     `wrk -t1 -c${CONNECTIONS} -d${DURATION} x ${ROUNDS} interleaved rounds (medians), one process per server, 127.0.0.1`,
   );
   console.log(`config: [healthcheck] detailed = true, backends = disable_by_file; [metrics] on\n`);
-  const runs: Record<string, Figure[]> = { base: [], plain: [], json: [] };
+  const runs: Record<string, Figure[]> = { base: [], floor: [], plain: [], json: [] };
   for (let i = 0; i < ROUNDS; i++) {
     // The machine is shared: each round measures the baseline next to the targets.
     runs.base!.push(await wrk(`${hello.url}/`));
+    runs.floor!.push(await wrk(`${probe.url}/healthcheck`));
     runs.plain!.push(await wrk(`${ours.url}/healthcheck`));
     runs.json!.push(await wrk(`${ours.url}/healthcheck`, { Accept: "application/json" }));
   }
@@ -219,6 +237,13 @@ try {
   const json = median(runs.json!);
   const ratio = (k: string) => medianOf(runs[k]!.map((f, i) => f.rps / runs.base![i]!.rps)) * 100;
   console.log(row("Deno.serve hello world (baseline)", base));
+  console.log(
+    row(
+      "bare Deno.serve probe floor (2 headers read, 2 sent)",
+      median(runs.floor!),
+      ratio("floor"),
+    ),
+  );
   console.log(row("oslo-edge GET /healthcheck (text/plain)", plain, ratio("plain")));
   // (ratios: the median of the per-round ratios, each round's baseline beside its targets)
   console.log(row("oslo-edge GET /healthcheck (detailed JSON)", json, ratio("json")));
@@ -246,7 +271,11 @@ try {
   console.log(
     `\ntarget: oslo-edge /healthcheck at least 70% of the bare Deno baseline: ${
       met ? "met" : "NOT met"
-    } (${ratio("plain").toFixed(0)}%)`,
+    } (${
+      ratio("plain").toFixed(0)
+    }%; a bare handler doing only what every probe reply must do reaches ${
+      ratio("floor").toFixed(0)
+    }%)`,
   );
 } finally {
   for (const s of servers.reverse()) await s.stop();

@@ -1,8 +1,29 @@
 /**
- * The baseline of the health benchmark: a bare `Deno.serve` hello world on
- * 127.0.0.1:$PORT, nothing else.
+ * The baselines of the health benchmark, on 127.0.0.1:$PORT:
+ *
+ * - `hello` (default): a bare `Deno.serve` hello world, nothing else;
+ * - `probe`: the least any health probe reply here must do, in a bare
+ *   `Deno.serve` handler: read `Accept` and `X-Openstack-Request-Id`, answer
+ *   `OK` with `Content-Type` and the request id (the caller's or a new one),
+ *   as the shell gives every reply. No check, no negotiation, no metrics.
+ *
+ *     PORT=8001 deno run --allow-net --allow-env bench/hello_server.ts [hello|probe]
  *
  * @module
  */
 const port = Number(Deno.env.get("PORT") ?? 8001);
-Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, () => new Response("Hello, world"));
+const VALID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function probe(req: Request): Response {
+  const accept = req.headers.get("Accept");
+  const given = req.headers.get("X-Openstack-Request-Id");
+  const id = given !== null && VALID.test(given) ? given : `req-${crypto.randomUUID()}`;
+  return new Response(accept === "application/json" ? '{"reasons": []}' : "OK", {
+    headers: { "Content-Type": "text/plain; charset=UTF-8", "X-Openstack-Request-Id": id },
+  });
+}
+
+Deno.serve(
+  { hostname: "127.0.0.1", port, onListen: () => {} },
+  Deno.args[0] === "probe" ? probe : () => new Response("Hello, world"),
+);
