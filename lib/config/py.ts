@@ -14,7 +14,7 @@ const NUM_WS = WS.replace("\\x1c-\\x20", "\\x20");
 const NUM_EDGES = new RegExp(`^[${NUM_WS}]+|[${NUM_WS}]+$`, "g");
 
 /** Whether a UTF-16 unit is in Python's whitespace set. */
-function isPyWs(c: number): boolean {
+export function isPyWs(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 ||
     (c >= 0x1680 && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
       c === 0x202f || c === 0x205f || c === 0x3000));
@@ -27,20 +27,6 @@ export function pyStrip(s: string): string {
   while (start < end && isPyWs(s.charCodeAt(start))) start++;
   while (end > start && isPyWs(s.charCodeAt(end - 1))) end--;
   return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-
-/** Python's `str.lstrip()`. */
-export function pyLstrip(s: string): string {
-  let start = 0;
-  while (start < s.length && isPyWs(s.charCodeAt(start))) start++;
-  return start === 0 ? s : s.slice(start);
-}
-
-/** Python's `str.rstrip()`. */
-export function pyRstrip(s: string): string {
-  let end = s.length;
-  while (end > 0 && isPyWs(s.charCodeAt(end - 1))) end--;
-  return end === s.length ? s : s.slice(0, end);
 }
 
 // Python's str.isprintable() is false for these categories (space excepted).
