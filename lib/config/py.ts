@@ -165,8 +165,32 @@ const FLOAT_RE = new RegExp(
   "i",
 );
 
+/** Whether `text[from..]` is one or more ASCII digits only (`asDot`: one "." allowed too). */
+function plainDigits(text: string, from: number, asDot: boolean): boolean {
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && asDot && dots === 0) dots++;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** Length of a leading "+" or "-". */
+const signLength = (text: string) => {
+  const c = text.charCodeAt(0);
+  return c === 43 || c === 45 ? 1 : 0;
+};
+
 /** Python's `int(text)` (base 10); throws `TypeError` with Python's message. */
 export function pyInt(text: string): number {
+  // The common case, an optionally signed run of at most 15 ASCII digits, is exact in a number.
+  if (text.length <= 16 && plainDigits(text, signLength(text), false)) {
+    const n = Number(text);
+    if (text.length <= 15 || Number.isSafeInteger(n)) return n === 0 ? 0 : n;
+  }
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!INT_RE.test(s)) {
     throw new TypeError(`invalid literal for int() with base 10: ${pyRepr(text)}`);
@@ -184,6 +208,8 @@ export function pyInt(text: string): number {
 
 /** Python's `float(text)`; throws `TypeError` with Python's message. */
 export function pyFloat(text: string): number {
+  // The common case, ASCII digits with at most one ".", reads the same in JavaScript.
+  if (plainDigits(text, signLength(text), true)) return Number(text);
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!FLOAT_RE.test(s)) throw new TypeError(`could not convert string to float: ${pyRepr(text)}`);
   const t = s.replaceAll("_", "").toLowerCase();

@@ -14,30 +14,11 @@ export interface ListTypeOptions {
   typeName?: string;
 }
 
-/**
- * Converts comma-separated pieces; a piece that fails is re-joined with the
- * next one and retried, so items may contain commas (oslo's List and Dict).
- * When the pieces run out, the last failure is raised, as oslo.config does.
- */
-function joinRetrying<R>(
-  pieces: string[],
-  convert: (piece: string) => R,
-  onItem: (item: R) => void,
-): void {
-  while (pieces.length > 0) {
-    let piece = pieces.shift() as string;
-    let item: R;
-    for (;;) {
-      try {
-        item = convert(piece);
-        break;
-      } catch (e) {
-        if (!(e instanceof TypeError) || pieces.length === 0) throw e;
-        piece += "," + pieces.shift();
-      }
-    }
-    onItem(item);
-  }
+/** `s` without its trailing commas (`/,+$/`). */
+function trimCommas(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 44) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 function unwrap(s: string, open: string, close: string): string {
@@ -67,11 +48,25 @@ export function listType<T = string>(
     itemType,
     convert(value: unknown): T[] {
       if (Array.isArray(value)) return value.map((v) => itemType.convert(v));
-      let s = pyStrip(pyStr(value)).replace(/,+$/, "");
+      let s = trimCommas(pyStrip(pyStr(value)));
       if (options.bounds) s = unwrap(s, "[", "]");
       if (s === "") return [];
       const out: T[] = [];
-      joinRetrying(s.split(","), (piece) => itemType.convert(pyStrip(piece)), (v) => out.push(v));
+      // A piece that fails is re-joined with the next one and retried, so items may contain
+      // commas; when the pieces run out, the last failure is raised, as oslo.config does.
+      const pieces = s.split(",");
+      for (let i = 0; i < pieces.length;) {
+        let piece = pieces[i++] as string;
+        for (;;) {
+          try {
+            out.push(itemType.convert(pyStrip(piece)));
+            break;
+          } catch (e) {
+            if (!(e instanceof TypeError) || i >= pieces.length) throw e;
+            piece += "," + pieces[i++];
+          }
+        }
+      }
       return out;
     },
     format(value: T[]): string {
@@ -113,20 +108,36 @@ export function dictType<T = string>(
       if (options.bounds) s = unwrap(s, "{", "}");
       const result: Record<string, T> = {};
       if (s === "") return result;
-      joinRetrying(s.split(","), (pair): [string, T] => {
-        const at = pair.indexOf(":");
-        if (at < 0) throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
-        return [pyStrip(pair.slice(0, at)), valueType.convert(pyStrip(pair.slice(at + 1)))];
-      }, ([key, v]) => {
+      // Pairs are re-joined and retried as list items are (see listType).
+      const pieces = s.split(",");
+      for (let i = 0; i < pieces.length;) {
+        let pair = pieces[i++] as string;
+        let key: string;
+        let v: T;
+        for (;;) {
+          try {
+            const at = pair.indexOf(":");
+            if (at < 0) throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
+            key = pyStrip(pair.slice(0, at));
+            v = valueType.convert(pyStrip(pair.slice(at + 1)));
+            break;
+          } catch (e) {
+            if (!(e instanceof TypeError) || i >= pieces.length) throw e;
+            pair += "," + pieces[i++];
+          }
+        }
         if (key === "") throw new TypeError("Key name should not be empty");
         if (Object.hasOwn(result, key)) throw new TypeError(`Duplicate key ${key}`);
-        Object.defineProperty(result, key, {
-          value: v,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      });
+        // Only "__proto__" needs defining: a plain object has no other inherited setter.
+        if (key === "__proto__") {
+          Object.defineProperty(result, key, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else result[key] = v;
+      }
       return result;
     },
     format(value: Record<string, T>): string {
