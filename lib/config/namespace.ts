@@ -17,26 +17,21 @@ export interface ConfigText {
   text: string;
 }
 
-/** One value as a file holds it. */
-export interface FileValue {
-  /** The raw text. */
-  value: string;
-  /** 1-based line of its `key = value` line. */
-  line: number;
-  /** Where it is (`kind: "user"`, the file and the line). */
-  location: Location;
-}
-
-/** One parsed file: normalised section → key → values in file order. */
+/** One parsed file: normalised section → key → its assignments in file order. */
 export interface ParsedFile {
   /** Path or name. */
   name: string;
-  /** Lookup table. */
-  sections: Map<string, Map<string, FileValue[]>>;
+  /** Lookup table (the entries of `entries`, by section and key). */
+  sections: Map<string, Map<string, IniEntry[]>>;
   /** The raw entries (for validators and migration). */
   entries: IniEntry[];
   /** The section headers, as written, with their lines. */
   headers: IniSection[];
+}
+
+/** Where an entry of a file is (`kind: "user"`, the file and the line). */
+export function fileLocation(file: string, line: number): Location {
+  return { kind: "user", detail: file, line };
 }
 
 /**
@@ -59,20 +54,22 @@ export function normalizeGroupName(name: string): string {
 /** Parses a file's text into its lookup table; throws `ConfigFileParseError`. */
 export function parseConfigText(file: ConfigText): ParsedFile {
   const doc = parseIniDocument(file.text, { file: file.name });
-  const sections = new Map<string, Map<string, FileValue[]>>();
+  const sections = new Map<string, Map<string, IniEntry[]>>();
   for (const s of doc.sections) {
     const g = normalizeGroupName(s.name);
     if (!sections.has(g)) sections.set(g, new Map());
   }
+  // Entries of one section come in a row: normalise each section's name once.
+  let section: string | undefined;
+  let keys = new Map<string, IniEntry[]>();
   for (const e of doc.entries) {
-    const keys = sections.get(normalizeGroupName(e.section)) as Map<string, FileValue[]>;
-    let list = keys.get(e.key);
-    if (!list) keys.set(e.key, list = []);
-    list.push({
-      value: e.value,
-      line: e.line,
-      location: { kind: "user", detail: file.name, line: e.line },
-    });
+    if (e.section !== section) {
+      section = e.section;
+      keys = sections.get(normalizeGroupName(section)) as Map<string, IniEntry[]>;
+    }
+    const list = keys.get(e.key);
+    if (list) list.push(e);
+    else keys.set(e.key, [e]);
   }
   return { name: file.name, sections, entries: doc.entries, headers: doc.sections };
 }
@@ -124,8 +121,8 @@ export function lookupFiles(
       const list = file.sections.get(n.group)?.get(n.name);
       if (!list) continue;
       if (!multi || !location) {
-        const last = list[list.length - 1] as FileValue;
-        location = last.location;
+        const last = list[list.length - 1] as IniEntry;
+        location = fileLocation(file.name, last.line);
         if (!multi) return { values: [last.value], location };
       }
       values = values ? [...list.map((v) => v.value), ...values] : list.map((v) => v.value);
@@ -134,18 +131,22 @@ export function lookupFiles(
   return location && values ? { values, location } : undefined;
 }
 
-/** The single-valued fast path of {@linkcode lookupFiles}: the winning value itself. */
-export function lookupFile(
-  files: readonly ParsedFile[],
-  names: readonly LookupName[],
-): FileValue | undefined {
-  for (let i = files.length - 1; i >= 0; i--) {
-    const sections = (files[i] as ParsedFile).sections;
-    for (let j = 0; j < names.length; j++) {
-      const n = names[j] as LookupName;
-      const list = sections.get(n.group)?.get(n.name);
-      if (list) return list[list.length - 1];
-    }
+/**
+ * The single-valued fast path of {@linkcode lookupFiles} in one file: the
+ * winning entry of `group/name`, else of the first alias the file has.
+ */
+export function lookupEntry(
+  file: ParsedFile,
+  group: string,
+  name: string,
+  aliases: readonly LookupName[],
+): IniEntry | undefined {
+  const list = file.sections.get(group)?.get(name);
+  if (list) return list[list.length - 1];
+  for (let j = 0; j < aliases.length; j++) {
+    const n = aliases[j] as LookupName;
+    const hit = file.sections.get(n.group)?.get(n.name);
+    if (hit) return hit[hit.length - 1];
   }
   return undefined;
 }

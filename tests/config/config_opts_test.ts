@@ -277,6 +277,30 @@ Deno.test("ConfigOpts.register() is idempotent for the same option and refuses a
   assert.throws(() => conf.get("g", "nope"), NoSuchOptError);
 });
 
+Deno.test("ConfigOpts.unregisterOpt() forgets deprecated names too; an override outlives it", () => {
+  const conf = new ConfigOpts({ drivers: [] });
+  const o = strOpt("new_name", { deprecatedName: "old_name", default: "d" });
+  conf.registerOpt(o).loadTexts([text("a.conf", "[DEFAULT]\nold_name = v\n")]);
+  assert.equal(conf.get("DEFAULT", "old_name"), "v");
+  conf.setOverride("DEFAULT", "new_name", "o");
+  conf.unregisterOpt(o);
+  assert.throws(() => conf.get("DEFAULT", "old_name"), (e) => {
+    assert.ok(e instanceof NoSuchOptError);
+    assert.match(e.message, /DEFAULT\/old_name/);
+    return true;
+  });
+  assert.equal(conf.findOpt("DEFAULT", "old_name"), undefined);
+  conf.registerOpt(o);
+  assert.equal(conf.get("DEFAULT", "old_name"), "o");
+  conf.clearOverride("DEFAULT", "old_name");
+  assert.equal(conf.get("DEFAULT", "new_name"), "v");
+  assert.deepEqual(conf.location("DEFAULT", "new_name"), {
+    kind: "user",
+    detail: "a.conf",
+    line: 2,
+  });
+});
+
 Deno.test("option constructors check defaults, except those holding a $reference", () => {
   assert.throws(() => intOpt("x", { default: "a" as unknown as number }), DefaultValueError);
   assert.equal(strOpt("x", { default: "$y" }).default, "$y");
