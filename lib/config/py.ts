@@ -29,6 +29,13 @@ export function pyStrip(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
+/** Python's `s[from:end].strip()`, with one slice. */
+export function pyStripSlice(s: string, from: number, end: number): string {
+  while (from < end && isPyWs(s.charCodeAt(from))) from++;
+  while (end > from && isPyWs(s.charCodeAt(end - 1))) end--;
+  return s.slice(from, end);
+}
+
 // Python's str.isprintable() is false for these categories (space excepted).
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { pyStr, pyStrip } from "./py.ts";
+import { pyStr, pyStrip, pyStripSlice } from "./py.ts";
 import { type ConfigType, quoteEdgeSpace, stringType } from "./types.ts";
 
 /** Options of {@linkcode listType} and {@linkcode dictType}. */
@@ -12,6 +12,12 @@ export interface ListTypeOptions {
   bounds?: boolean;
   /** The name samples print. */
   typeName?: string;
+}
+
+/** Where the piece starting at `from` ends: the next comma, else the end of `s`. */
+function nextComma(s: string, from: number): number {
+  const at = s.indexOf(",", from);
+  return at < 0 ? s.length : at;
 }
 
 /** `s` without its trailing commas (`/,+$/`). */
@@ -51,22 +57,29 @@ export function listType<T = string>(
       let s = trimCommas(pyStrip(pyStr(value)));
       if (options.bounds) s = unwrap(s, "[", "]");
       if (s === "") return [];
-      const out: T[] = [];
-      // A piece that fails is re-joined with the next one and retried, so items may contain
-      // commas; when the pieces run out, the last failure is raised, as oslo.config does.
-      const pieces = s.split(",");
-      for (let i = 0; i < pieces.length;) {
-        let piece = pieces[i++] as string;
+      // As many items as pieces, unless some are re-joined (then the array is cut to size).
+      let pieces = 1;
+      for (let at = s.indexOf(","); at >= 0; at = s.indexOf(",", at + 1)) pieces++;
+      const out = new Array<T>(pieces);
+      let n = 0;
+      // Comma-separated pieces, s.slice(from, end): a piece that fails is re-joined with the
+      // next one and retried, so items may contain commas; when the pieces run out, the last
+      // failure is raised, as oslo.config does.
+      for (let from = 0; from <= s.length;) {
+        let end = nextComma(s, from);
         for (;;) {
           try {
-            out.push(itemType.convert(pyStrip(piece)));
+            const item = itemType.convert(pyStripSlice(s, from, end));
+            out[n++] = item;
             break;
           } catch (e) {
-            if (!(e instanceof TypeError) || i >= pieces.length) throw e;
-            piece += "," + pieces[i++];
+            if (!(e instanceof TypeError) || end >= s.length) throw e;
+            end = nextComma(s, end + 1);
           }
         }
+        from = end + 1;
       }
+      if (n < pieces) out.length = n;
       return out;
     },
     format(value: T[]): string {
@@ -109,23 +122,25 @@ export function dictType<T = string>(
       const result: Record<string, T> = {};
       if (s === "") return result;
       // Pairs are re-joined and retried as list items are (see listType).
-      const pieces = s.split(",");
-      for (let i = 0; i < pieces.length;) {
-        let pair = pieces[i++] as string;
+      for (let from = 0; from <= s.length;) {
+        let end = nextComma(s, from);
         let key: string;
         let v: T;
         for (;;) {
           try {
-            const at = pair.indexOf(":");
-            if (at < 0) throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
-            key = pyStrip(pair.slice(0, at));
-            v = valueType.convert(pyStrip(pair.slice(at + 1)));
+            const at = s.indexOf(":", from);
+            if (at < 0 || at >= end) {
+              throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
+            }
+            key = pyStripSlice(s, from, at);
+            v = valueType.convert(pyStripSlice(s, at + 1, end));
             break;
           } catch (e) {
-            if (!(e instanceof TypeError) || i >= pieces.length) throw e;
-            pair += "," + pieces[i++];
+            if (!(e instanceof TypeError) || end >= s.length) throw e;
+            end = nextComma(s, end + 1);
           }
         }
+        from = end + 1;
         if (key === "") throw new TypeError("Key name should not be empty");
         if (Object.hasOwn(result, key)) throw new TypeError(`Duplicate key ${key}`);
         // Only "__proto__" needs defining: a plain object has no other inherited setter.
