@@ -17,12 +17,14 @@ export interface ConfigText {
   text: string;
 }
 
-/** One parsed file: normalised section → key → its assignments in file order. */
+/** One parsed file, its entries indexed by normalised section and key. */
 export interface ParsedFile {
   /** Path or name. */
   name: string;
-  /** Lookup table (the entries of `entries`, by section and key). */
-  sections: Map<string, Map<string, IniEntry[]>>;
+  /** Section → key → its last assignment (the one a single-valued option reads). */
+  sections: Map<string, Map<string, IniEntry>>;
+  /** Section → key → every assignment in file order, for keys assigned more than once. */
+  repeated: Map<string, Map<string, IniEntry[]>>;
   /** The raw entries (for validators and migration). */
   entries: IniEntry[];
   /** The section headers, as written, with their lines. */
@@ -54,24 +56,42 @@ export function normalizeGroupName(name: string): string {
 /** Parses a file's text into its lookup table; throws `ConfigFileParseError`. */
 export function parseConfigText(file: ConfigText): ParsedFile {
   const doc = parseIniDocument(file.text, { file: file.name });
-  const sections = new Map<string, Map<string, IniEntry[]>>();
+  const sections = new Map<string, Map<string, IniEntry>>();
+  const repeated = new Map<string, Map<string, IniEntry[]>>();
   for (const s of doc.sections) {
     const g = normalizeGroupName(s.name);
     if (!sections.has(g)) sections.set(g, new Map());
   }
   // Entries of one section come in a row: normalise each section's name once.
   let section: string | undefined;
-  let keys = new Map<string, IniEntry[]>();
-  for (const e of doc.entries) {
+  let group = "";
+  let keys = new Map<string, IniEntry>();
+  const entries = doc.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as IniEntry;
     if (e.section !== section) {
       section = e.section;
-      keys = sections.get(normalizeGroupName(section)) as Map<string, IniEntry[]>;
+      group = normalizeGroupName(section);
+      keys = sections.get(group) as Map<string, IniEntry>;
     }
-    const list = keys.get(e.key);
-    if (list) list.push(e);
-    else keys.set(e.key, [e]);
+    const before = keys.get(e.key);
+    keys.set(e.key, e);
+    if (before) {
+      let byKey = repeated.get(group);
+      if (!byKey) repeated.set(group, byKey = new Map());
+      const list = byKey.get(e.key);
+      if (list) list.push(e);
+      else byKey.set(e.key, [before, e]);
+    }
   }
-  return { name: file.name, sections, entries: doc.entries, headers: doc.sections };
+  return { name: file.name, sections, repeated, entries, headers: doc.sections };
+}
+
+/** Every assignment of `group/key` in a file, in file order. */
+export function fileEntries(file: ParsedFile, group: string, key: string): IniEntry[] | undefined {
+  const last = file.sections.get(group)?.get(key);
+  if (!last) return undefined;
+  return file.repeated.get(group)?.get(key) ?? [last];
 }
 
 /** A (group, name) pair to look up; the first is the option's own, the rest deprecated aliases. */
@@ -118,7 +138,7 @@ export function lookupFiles(
   for (let i = files.length - 1; i >= 0; i--) {
     const file = files[i] as ParsedFile;
     for (const n of names) {
-      const list = file.sections.get(n.group)?.get(n.name);
+      const list = fileEntries(file, n.group, n.name);
       if (!list) continue;
       if (!multi || !location) {
         const last = list[list.length - 1] as IniEntry;
@@ -141,12 +161,12 @@ export function lookupEntry(
   name: string,
   aliases: readonly LookupName[],
 ): IniEntry | undefined {
-  const list = file.sections.get(group)?.get(name);
-  if (list) return list[list.length - 1];
+  const hit = file.sections.get(group)?.get(name);
+  if (hit) return hit;
   for (let j = 0; j < aliases.length; j++) {
     const n = aliases[j] as LookupName;
-    const hit = file.sections.get(n.group)?.get(n.name);
-    if (hit) return hit[hit.length - 1];
+    const alias = file.sections.get(n.group)?.get(n.name);
+    if (alias) return alias;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@
  */
 import type { CliOpt } from "./args.ts";
 import { DuplicateOptError } from "./errors.ts";
-import { type LookupName, normalizeGroupName, type ParsedFile } from "./namespace.ts";
+import { fileEntries, type LookupName, normalizeGroupName, type ParsedFile } from "./namespace.ts";
 import type { Opt, OptGroupOptions } from "./opt.ts";
 
 /**
@@ -191,7 +191,7 @@ export function deprecationWarnings(registry: OptRegistry, files: readonly Parse
       const group = normalizeGroupName(d.group ?? reg.group);
       const name = d.name ?? reg.opt.dest;
       for (const f of files) {
-        const hit = f.sections.get(group)?.get(name);
+        const hit = fileEntries(f, group, name);
         if (!hit) continue;
         out.push(
           `Option "${name}" from group "${group}" is deprecated. Use option "${reg.opt.dest}" ` +
