@@ -5,6 +5,7 @@
  * @module
  */
 import type { ArgEvent } from "./args.ts";
+import type { IniEntry } from "./ini.ts";
 import type { Location } from "./location.ts";
 import { fileLocation, lookupEntry, lookupFiles, type ParsedFile } from "./namespace.ts";
 import type { Registered } from "./registry.ts";
@@ -53,6 +54,32 @@ export type Raw =
 export function rawLocation(raw: Raw): Location {
   if (raw.kind === "typed") return raw.location;
   return raw.location ?? fileLocation(raw.file as string, raw.line as number);
+}
+
+/** Where {@linkcode fileHit} found a value: the file's name and the entry. */
+export interface FileHitRef {
+  file: string;
+  entry: IniEntry | undefined;
+}
+
+/**
+ * Whether the files set a single-valued option that is neither a command-line
+ * option nor set in the environment (which would come first), and where, into `out`.
+ */
+export function fileHit(reg: Registered, ns: Namespace, out: FileHitRef): boolean {
+  const envMap = envOf(ns);
+  if (envMap.size > 0 && envMap.has(reg.envName)) return false;
+  const files = ns.files;
+  for (let i = files.length - 1; i >= 0; i--) {
+    const file = files[i] as ParsedFile;
+    const e = lookupEntry(file, reg.group, reg.opt.dest, reg.aliases);
+    if (e) {
+      out.file = file.name;
+      out.entry = e;
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The unconverted value a namespace (command line, environment, files) gives an option. */

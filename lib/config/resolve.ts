@@ -22,51 +22,23 @@ import {
 } from "./errors.ts";
 import { type RefLookup, substituteValue } from "./interpolate.ts";
 import { describeLocation, type Location } from "./location.ts";
-import { fileLocation, normalizeGroupName } from "./namespace.ts";
-import { type Namespace, namespaceRaw, type Raw, rawLocation } from "./raw.ts";
+import { normalizeGroupName } from "./namespace.ts";
+import {
+  fileHit,
+  type FileHitRef,
+  type Namespace,
+  namespaceRaw,
+  type Raw,
+  rawLocation,
+} from "./raw.ts";
+import { Resolved, resolvedFrom, type ResolvedValue } from "./resolved_value.ts";
 import type { Registered } from "./registry.ts";
 import { looksSecret } from "./redact.ts";
 import type { ConfigSource } from "./source.ts";
 import type { Opt } from "./opt.ts";
+import type { IniEntry } from "./ini.ts";
 
-/** A resolved value and where it came from. */
-export interface ResolvedValue {
-  /** The typed value. */
-  value: unknown;
-  /** Its source. */
-  location: Location;
-  /** The text before substitution and conversion, when it came from text. */
-  raw?: string | string[] | undefined;
-  /**
-   * Never show it: the option is declared secret, the value came from a secret
-   * store (`secrets_dir`, `castellan`), or it substitutes a value that is secret.
-   */
-  secret?: boolean | undefined;
-}
-
-/** A resolved value whose location is built when first asked (most never are). */
-class Resolved implements ResolvedValue {
-  secret: boolean | undefined;
-  #location: Location | undefined;
-  #file: string | undefined;
-  #line: number;
-
-  constructor(
-    readonly value: unknown,
-    from: Raw | undefined,
-    readonly raw: string | string[] | undefined,
-  ) {
-    this.#location = from?.location;
-    this.#file = from?.kind === "text" ? from.file : undefined;
-    this.#line = from?.kind === "text" ? from.line ?? 0 : 0;
-  }
-
-  get location(): Location {
-    return this.#location ??= this.#file === undefined
-      ? { kind: "opt_default" }
-      : fileLocation(this.#file, this.#line);
-  }
-}
+export type { ResolvedValue } from "./resolved_value.ts";
 
 /** Everything resolution reads. */
 export interface ResolveInput {
@@ -147,6 +119,8 @@ export function resolveAll(input: ResolveInput, only?: readonly Registered[]): R
       );
     }
     memo[reg.index] = PENDING;
+    const simple = fromFile(reg);
+    if (simple !== undefined) return memo[reg.index] = simple;
     let result: ResolvedValue | ConfigError;
     let raw: Raw | undefined;
     try {
@@ -173,6 +147,28 @@ export function resolveAll(input: ResolveInput, only?: readonly Registered[]): R
     }
     memo[reg.index] = result;
     return result;
+  };
+
+  // The common case, without a Raw: a file sets a single-valued option that is not given on
+  // the command line nor in the environment, and the value refers to nothing.
+  const hit: FileHitRef = { file: "", entry: undefined };
+  const fromFile = (reg: Registered): ResolvedValue | ConfigError | undefined => {
+    const opt = reg.opt;
+    if (reg.cli || opt.multi || input.overrides.size > 0) return undefined;
+    const ns = opt.mutable && input.mutableNs ? input.mutableNs : input.ns;
+    if (!fileHit(reg, ns, hit)) return undefined;
+    const file = hit.file;
+    const { value: text, line } = hit.entry as IniEntry;
+    if (text.includes("$")) return undefined;
+    try {
+      const r = new Resolved(opt.type.convert(text) ?? undefined, text, undefined, file, line);
+      if (opt.secret) r.secret = true;
+      return r;
+    } catch (e) {
+      if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+      const raw: Raw = { kind: "text", value: text, file, line, fromNs: true };
+      return valueError(reg, raw, e, !!opt.secret || looksSecret(opt.name));
+    }
   };
 
   const rawOf = (reg: Registered): Raw | undefined => {
@@ -269,7 +265,7 @@ function convertRaw(
   const { group, opt } = reg;
   if (raw === undefined) {
     if (opt.default === undefined || opt.default === null) {
-      return new Resolved(undefined, undefined, undefined);
+      return resolvedFrom(undefined, undefined, undefined);
     }
     const d = needsSubstitution(opt.default)
       ? substituteValue(opt.default, group, opt.name, lookupFor(reg.label))
@@ -277,13 +273,13 @@ function convertRaw(
     const value = opt.multi
       ? (Array.isArray(d) ? d : [d]).map((v) => opt.type.convert(v))
       : opt.type.convert(d);
-    return new Resolved(value ?? undefined, undefined, undefined);
+    return resolvedFrom(value ?? undefined, undefined, undefined);
   }
   if (raw.kind === "typed") {
     const value = needsSubstitution(raw.value)
       ? substituteValue(raw.value, "DEFAULT", opt.name, lookupFor(reg.label))
       : raw.value;
-    return new Resolved(value ?? undefined, raw, undefined);
+    return resolvedFrom(value ?? undefined, raw, undefined);
   }
   if (raw.shadowed) {
     try {
@@ -298,16 +294,16 @@ function convertRaw(
     const value = opt.type.convert(
       text.includes("$") ? substituteValue(text, group, opt.name, lookupFor(reg.label)) : text,
     );
-    return new Resolved(value ?? undefined, raw, text);
+    return resolvedFrom(value ?? undefined, raw, text);
   }
   if (!Array.isArray(text)) {
-    return new Resolved(opt.type.convert(text) ?? undefined, raw, String(text));
+    return resolvedFrom(opt.type.convert(text) ?? undefined, raw, String(text));
   }
   const items = text.map((t) =>
     needsSubstitution(t) ? substituteValue(t, group, opt.name, lookupFor(reg.label)) : t
   );
   const value = opt.multi ? items.map((t) => opt.type.convert(t)) : opt.type.convert(items[0]);
-  return new Resolved(value ?? undefined, raw, text.map(String));
+  return resolvedFrom(value ?? undefined, raw, text.map(String));
 }
 
 /** A conversion failure of a value other than the one that wins (a shadowed command-line value). */
