@@ -172,32 +172,40 @@ const FLOAT_RE = new RegExp(
   "i",
 );
 
-/** Whether `text[from..]` is one or more ASCII digits only (`asDot`: one "." allowed too). */
-function plainDigits(text: string, from: number, asDot: boolean): boolean {
-  let digits = 0;
-  let dots = 0;
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c === 46 && asDot && dots === 0) dots++;
-    else return false;
-  }
-  return digits > 0;
-}
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
-/** Length of a leading "+" or "-". */
-const signLength = (text: string) => {
-  const c = text.charCodeAt(0);
-  return c === 43 || c === 45 ? 1 : 0;
-};
+/**
+ * The value of `[+-]digits` (`dot`: `[+-]digits.digits`, either side may be
+ * empty) with 1 to 15 ASCII digits, else NaN. Exact: the digits make an
+ * integer below 2^53 and 10^k is exact, so one division rounds correctly
+ * (Clinger's fast path), as JavaScript's and Python's parsers do.
+ */
+function plainDecimal(text: string, dot: boolean): number {
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 43 || sign === 45) i = 1;
+  let m = 0;
+  let digits = 0;
+  let frac = -1; // digits after the ".", -1 without one
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && dot && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac > 0 ? m / (POW10[frac] as number) : m;
+  return sign === 45 ? -v : v;
+}
 
 /** Python's `int(text)` (base 10); throws `TypeError` with Python's message. */
 export function pyInt(text: string): number {
-  // The common case, an optionally signed run of at most 15 ASCII digits, is exact in a number.
-  if (text.length <= 16 && plainDigits(text, signLength(text), false)) {
-    const n = Number(text);
-    if (text.length <= 15 || Number.isSafeInteger(n)) return n === 0 ? 0 : n;
-  }
+  // The common case: an optionally signed run of at most 15 ASCII digits.
+  const plain = plainDecimal(text, false);
+  if (plain === plain) return plain === 0 ? 0 : plain; // not NaN; -0 is 0
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!INT_RE.test(s)) {
     throw new TypeError(`invalid literal for int() with base 10: ${pyRepr(text)}`);
@@ -215,8 +223,9 @@ export function pyInt(text: string): number {
 
 /** Python's `float(text)`; throws `TypeError` with Python's message. */
 export function pyFloat(text: string): number {
-  // The common case, ASCII digits with at most one ".", reads the same in JavaScript.
-  if (plainDigits(text, signLength(text), true)) return Number(text);
+  // The common case: at most 15 ASCII digits with at most one ".".
+  const plain = plainDecimal(text, true);
+  if (plain === plain) return plain; // not NaN
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!FLOAT_RE.test(s)) throw new TypeError(`could not convert string to float: ${pyRepr(text)}`);
   const t = s.replaceAll("_", "").toLowerCase();
