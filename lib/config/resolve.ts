@@ -198,19 +198,14 @@ export function resolveAll(input: ResolveInput, only?: readonly Registered[]): R
     return undefined;
   };
 
-  // Indexed loops: they run once per load, often before the optimiser has compiled them.
+  // An indexed loop: it runs once per load, often before the optimiser has compiled it.
   const regs = only ?? input.opts;
-  for (let i = 0; i < regs.length; i++) {
-    const reg = regs[i];
-    if (reg) resolve(reg);
-  }
-
   const values: (ResolvedValue | undefined)[] = new Array(input.opts.length);
   const errors: ConfigError[] = [];
   for (let i = 0; i < regs.length; i++) {
     const reg = regs[i];
     if (!reg) continue;
-    const r = memo[reg.index] as ResolvedValue | ConfigError;
+    const r = resolve(reg); // final: what it refers to is resolved (and kept) first
     if (r instanceof ConfigError) {
       errors.push(r);
       continue;
