@@ -106,6 +106,7 @@ export class OptRegistry {
   #byGroup = new Map<string, Map<string, Registered>>();
   /** Key ({@linkcode optKey}) of a deprecated (group, name) → the option. */
   #deprecated = new Map<string, Registered>();
+  #withDeprecated: Registered[] = [];
   #cli = 0;
 
   /** Creates a group, or adds to a known one the metadata it lacked. */
@@ -134,6 +135,7 @@ export class OptRegistry {
     if (cli) this.#cli++;
     byName.set(opt.dest, reg);
     (this.groups.get(g) as GroupInfo).opts.push(opt);
+    if (opt.deprecatedOpts.length > 0) this.#withDeprecated.push(reg);
     for (const d of opt.deprecatedOpts) {
       const dk = optKey(
         normalizeGroupName(d.group ?? g),
@@ -152,9 +154,15 @@ export class OptRegistry {
       if (reg.cli) this.#cli--;
       this.#byGroup.get(g)?.delete(opt.dest);
       for (const [dk, r] of this.#deprecated) if (r === reg) this.#deprecated.delete(dk);
+      this.#withDeprecated = this.#withDeprecated.filter((r) => r !== reg);
     }
     const info = this.groups.get(g);
     if (info) info.opts = info.opts.filter((o) => o !== opt);
+  }
+
+  /** The options with deprecated names, in registration order. */
+  get withDeprecatedNames(): readonly Registered[] {
+    return this.#withDeprecated;
   }
 
   /** The options given on the command line too. */
@@ -183,10 +191,7 @@ export class OptRegistry {
 /** oslo.config's deprecation warning for every deprecated name the files use, with where. */
 export function deprecationWarnings(registry: OptRegistry, files: readonly ParsedFile[]): string[] {
   const out: string[] = [];
-  const opts = registry.opts;
-  for (let i = 0; i < opts.length; i++) { // indexed: runs once per load, often not optimised
-    const reg = opts[i];
-    if (!reg || reg.opt.deprecatedOpts.length === 0) continue;
+  for (const reg of registry.withDeprecatedNames) {
     for (const d of reg.opt.deprecatedOpts) {
       const group = normalizeGroupName(d.group ?? reg.group);
       const name = d.name ?? reg.opt.dest;
