@@ -241,7 +241,8 @@ export class ConfigOpts {
 
   /** The value of `group/name`; throws {@linkcode NoSuchOptError} when not registered. */
   get(group: string, name: string): unknown {
-    return this.#resolved(group, name).value;
+    const i = this.#registry.indexOf(group, name); // the common read visits no registration
+    return ((i >= 0 ? this.#values[i] : undefined) ?? this.#resolved(group, name)).value;
   }
 
   /**

@@ -102,8 +102,8 @@ export class OptRegistry {
   readonly opts: (Registered | undefined)[] = [];
   /** Normalised name → group. */
   readonly groups = new Map<string, GroupInfo>([["DEFAULT", { name: "DEFAULT", opts: [] }]]);
-  /** group → dest → option, for reads without building key strings. */
-  #byGroup = new Map<string, Map<string, Registered>>();
+  /** group → dest → registration number, for reads without building key strings. */
+  #byGroup = new Map<string, Map<string, number>>();
   /** Key ({@linkcode optKey}) of a deprecated (group, name) → the option. */
   #deprecated = new Map<string, Registered>();
   #withDeprecated: Registered[] = [];
@@ -125,7 +125,8 @@ export class OptRegistry {
       this.ensureGroup(g, {});
       this.#byGroup.set(g, byName = new Map());
     }
-    const existing = byName.get(opt.dest);
+    const at = byName.get(opt.dest);
+    const existing = at === undefined ? undefined : this.opts[at];
     if (existing) {
       if (existing.opt === opt || sameOpt(existing.opt, opt)) return;
       throw new DuplicateOptError(`${g}/${opt.name}`);
@@ -133,7 +134,7 @@ export class OptRegistry {
     const reg = new Registered(g, opt, cli, this.opts.length);
     this.opts.push(reg);
     if (cli) this.#cli++;
-    byName.set(opt.dest, reg);
+    byName.set(opt.dest, reg.index);
     (this.groups.get(g) as GroupInfo).opts.push(opt);
     if (opt.deprecatedOpts.length > 0) this.#withDeprecated.push(reg);
     for (const d of opt.deprecatedOpts) {
@@ -148,7 +149,7 @@ export class OptRegistry {
   /** Removes an option. */
   remove(opt: Opt, group: string): void {
     const g = normalizeGroupName(group);
-    const reg = this.#byGroup.get(g)?.get(opt.dest);
+    const reg = this.get(g, opt.dest);
     if (reg?.opt === opt) {
       this.opts[reg.index] = undefined;
       if (reg.cli) this.#cli--;
@@ -175,16 +176,22 @@ export class OptRegistry {
 
   /** The option registered exactly as `group/dest` (normalised group, `_` in the name). */
   get(group: string, dest: string): Registered | undefined {
-    return this.#byGroup.get(group)?.get(dest);
+    const at = this.#byGroup.get(group)?.get(dest);
+    return at === undefined ? undefined : this.opts[at];
+  }
+
+  /** The registration number of `group/dest` exactly as registered, else -1 (see `find`). */
+  indexOf(group: string, dest: string): number {
+    return this.#byGroup.get(group)?.get(dest) ?? -1;
   }
 
   /** The option `group/name` (names with `-`, any case of group, deprecated names too). */
   find(group: string, name: string): Registered | undefined {
-    const direct = this.#byGroup.get(group)?.get(name);
+    const direct = this.get(group, name);
     if (direct !== undefined) return direct;
     const g = normalizeGroupName(group);
     const n = name.includes("-") ? name.replaceAll("-", "_") : name;
-    return this.#byGroup.get(g)?.get(n) ?? this.#deprecated.get(optKey(g, n));
+    return this.get(g, n) ?? this.#deprecated.get(optKey(g, n));
   }
 }
 
