@@ -7,7 +7,11 @@
  * @module
  */
 import { type IniEntry, type IniSection, parseIniDocument } from "./ini.ts";
+import { EntryIndex } from "./entry_index.ts";
+import { normalizeGroupName } from "./group_name.ts";
 import type { Location } from "./location.ts";
+
+export { normalizeGroupName };
 
 /** A config file's text, read or given in memory. */
 export interface ConfigText {
@@ -21,10 +25,8 @@ export interface ConfigText {
 export interface ParsedFile {
   /** Path or name. */
   name: string;
-  /** Section → key → its last assignment (the one a single-valued option reads). */
-  sections: Map<string, Map<string, IniEntry>>;
-  /** Section → key → every assignment in file order, for keys assigned more than once. */
-  repeated: Map<string, Map<string, IniEntry[]>>;
+  /** The entries by section and key: the last assignment, and every one in file order. */
+  index: EntryIndex;
   /** The raw entries (for validators and migration). */
   entries: IniEntry[];
   /** The section headers, as written, with their lines. */
@@ -36,62 +38,16 @@ export function fileLocation(file: string, line: number): Location {
   return { kind: "user", detail: file, line };
 }
 
-/**
- * oslo.config normalises section names to lower case, except exactly `DEFAULT`.
- *
- * @example Only exactly DEFAULT keeps its case
- * ```ts
- * import { normalizeGroupName } from "./mod.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(normalizeGroupName("Database"), "database");
- * assert.equal(normalizeGroupName("Default"), "default");
- * assert.equal(normalizeGroupName("DEFAULT"), "DEFAULT");
- * ```
- */
-export function normalizeGroupName(name: string): string {
-  return name === "DEFAULT" ? name : name.toLowerCase();
-}
-
 /** Parses a file's text into its lookup table; throws `ConfigFileParseError`. */
 export function parseConfigText(file: ConfigText): ParsedFile {
   const doc = parseIniDocument(file.text, { file: file.name });
-  const sections = new Map<string, Map<string, IniEntry>>();
-  const repeated = new Map<string, Map<string, IniEntry[]>>();
-  for (const s of doc.sections) {
-    const g = normalizeGroupName(s.name);
-    if (!sections.has(g)) sections.set(g, new Map());
-  }
-  // Entries of one section come in a row: normalise each section's name once.
-  let section: string | undefined;
-  let group = "";
-  let keys = new Map<string, IniEntry>();
-  const entries = doc.entries;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as IniEntry;
-    if (e.section !== section) {
-      section = e.section;
-      group = normalizeGroupName(section);
-      keys = sections.get(group) as Map<string, IniEntry>;
-    }
-    const before = keys.get(e.key);
-    keys.set(e.key, e);
-    if (before) {
-      let byKey = repeated.get(group);
-      if (!byKey) repeated.set(group, byKey = new Map());
-      const list = byKey.get(e.key);
-      if (list) list.push(e);
-      else byKey.set(e.key, [before, e]);
-    }
-  }
-  return { name: file.name, sections, repeated, entries, headers: doc.sections };
+  const index = new EntryIndex(doc.entries, doc.sections);
+  return { name: file.name, index, entries: doc.entries, headers: doc.sections };
 }
 
 /** Every assignment of `group/key` in a file, in file order. */
 export function fileEntries(file: ParsedFile, group: string, key: string): IniEntry[] | undefined {
-  const last = file.sections.get(group)?.get(key);
-  if (!last) return undefined;
-  return file.repeated.get(group)?.get(key) ?? [last];
+  return file.index.all(group, key);
 }
 
 /** A (group, name) pair to look up; the first is the option's own, the rest deprecated aliases. */
@@ -161,11 +117,11 @@ export function lookupEntry(
   name: string,
   aliases: readonly LookupName[],
 ): IniEntry | undefined {
-  const hit = file.sections.get(group)?.get(name);
+  const hit = file.index.last(group, name);
   if (hit) return hit;
   for (let j = 0; j < aliases.length; j++) {
     const n = aliases[j] as LookupName;
-    const alias = file.sections.get(n.group)?.get(n.name);
+    const alias = file.index.last(n.group, n.name);
     if (alias) return alias;
   }
   return undefined;
@@ -174,6 +130,6 @@ export function lookupEntry(
 /** Every section name the files hold, normalised. */
 export function fileSections(files: readonly ParsedFile[]): Set<string> {
   const out = new Set<string>();
-  for (const f of files) for (const s of f.sections.keys()) out.add(s);
+  for (const f of files) for (const s of f.index.groups()) out.add(s);
   return out;
 }

@@ -68,7 +68,7 @@ async function readIni(
 }
 
 function setting(file: ParsedFile, group: string, key: string): string | undefined {
-  return file.sections.get(group)?.get(key)?.value;
+  return file.index.last(group, key)?.value;
 }
 
 /** Request settings for Barbican, from castellan's config file. */
