@@ -56,7 +56,8 @@ import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
  */
 export class ConfigOpts {
   #registry = new OptRegistry();
-  #values = new Map<string, ResolvedValue>();
+  /** By registration number. */
+  #values: (ResolvedValue | undefined)[] = [];
   #overrides = new Map<string, unknown>();
   #setDefaults = new Map<string, unknown>();
   #warnings: string[] = [];
@@ -118,8 +119,7 @@ export class ConfigOpts {
 
   /** The registered option (deprecated names map to the new one), or undefined. */
   findOpt(group: string, name: string): Opt | undefined {
-    const k = this.#registry.find(group, name);
-    return k === undefined ? undefined : this.#registry.opts.get(k)?.opt;
+    return this.#registry.find(group, name)?.opt;
   }
 
   /**
@@ -212,13 +212,13 @@ export class ConfigOpts {
    */
   #sourceHost(envNs: Namespace, warn: (message: string) => void): SourceHost {
     return sourceHost(this.#registry, {
-      get: (k) => {
+      get: (reg) => {
         // Only this option (and what it refers to) is resolved: the rest may need the sources.
         const ns = (this.#loaded as LoadedNamespace).ns;
-        const out = resolveAll(this.#resolveInput(ns, undefined, undefined, []), [k]);
+        const out = resolveAll(this.#resolveInput(ns, undefined, undefined, []), [reg]);
         const err = out.errors.find((e) => !(e instanceof RequiredOptError));
         if (err) throw err;
-        return out.values.get(k)?.value;
+        return out.values[reg.index]?.value;
       },
       warn,
       env: envNs.env,
@@ -230,18 +230,19 @@ export class ConfigOpts {
   }
 
   #resolved(group: string, name: string): ResolvedValue {
-    const k = this.#keyOrThrow(group, name);
-    const v = this.#values.get(k);
+    const reg = this.#regOrThrow(group, name);
+    const v = this.#values[reg.index];
     if (v) return v;
-    const opt = (this.#registry.opts.get(k) as Registered).opt;
+    const opt = reg.opt;
     // Not loaded yet: defaults only.
-    const value = this.#setDefaults.get(k) ?? opt.default;
+    const value = this.#setDefaults.get(reg.key) ?? opt.default;
     return { value, location: { kind: "opt_default" }, ...(opt.secret ? { secret: true } : {}) };
   }
 
   /** The value of `group/name`; throws {@linkcode NoSuchOptError} when not registered. */
   get(group: string, name: string): unknown {
-    return this.#resolved(group, name).value;
+    const i = this.#registry.indexOf(group, name); // the common read visits no registration
+    return ((i >= 0 ? this.#values[i] : undefined) ?? this.#resolved(group, name)).value;
   }
 
   /**
@@ -265,15 +266,15 @@ export class ConfigOpts {
     return out as GroupValues<Opts>;
   }
 
-  #keyOrThrow(group: string, name: string): string {
-    const k = this.#registry.find(group, name);
-    if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
-    return k;
+  #regOrThrow(group: string, name: string): Registered {
+    const reg = this.#registry.find(group, name);
+    if (reg === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
+    return reg;
   }
 
   #setFixed(map: Map<string, unknown>, group: string, name: string, value: unknown): void {
-    const k = this.#keyOrThrow(group, name);
-    map.set(k, convertFixed((this.#registry.opts.get(k) as Registered).opt, value));
+    const reg = this.#regOrThrow(group, name);
+    map.set(reg.key, convertFixed(reg.opt, value));
     this.#refresh();
   }
 
@@ -284,7 +285,7 @@ export class ConfigOpts {
 
   /** Removes an override. */
   clearOverride(group: string, name: string): void {
-    this.#overrides.delete(this.#keyOrThrow(group, name));
+    this.#overrides.delete(this.#regOrThrow(group, name).key);
     this.#refresh();
   }
 
@@ -295,7 +296,7 @@ export class ConfigOpts {
 
   /** Removes a replaced default. */
   clearDefault(group: string, name: string): void {
-    this.#setDefaults.delete(this.#keyOrThrow(group, name));
+    this.#setDefaults.delete(this.#regOrThrow(group, name).key);
     this.#refresh();
   }
 

@@ -7,10 +7,10 @@
  */
 import { pyStr } from "./py.ts";
 import { REDACTED } from "./redact.ts";
-import { optKey, type OptRegistry, type Registered } from "./registry.ts";
+import type { OptRegistry, Registered } from "./registry.ts";
 
 /** The value of an option and whether it must not be shown. */
-type Get = (group: string, name: string) => { value: unknown; secret?: boolean };
+type Get = (group: string, name: string) => { value: unknown; secret?: boolean | undefined };
 
 /** Every value by group, secrets shown as `****`. */
 export function redactedValues(
@@ -18,7 +18,9 @@ export function redactedValues(
   get: Get,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const { group, opt } of registry.opts.values()) {
+  for (const reg of registry.opts) {
+    if (!reg) continue;
+    const { group, opt } = reg;
     const g = out[group] ??= {};
     const v = get(group, opt.dest);
     g[opt.name] = opt.secret || v.secret ? REDACTED : v.value;
@@ -36,7 +38,7 @@ export function logOptValues(
   lines.push(`command line args: ${pyStr([...sources.args])}`);
   lines.push(`config files: ${pyStr([...sources.files])}`, "=".repeat(80));
   for (const g of registry.groups.values()) {
-    const regs = g.opts.map((o) => registry.opts.get(optKey(g.name, o.dest)) as Registered)
+    const regs = g.opts.map((o) => registry.get(g.name, o.dest) as Registered)
       .sort((a, b) => a.opt.dest < b.opt.dest ? -1 : 1);
     for (const reg of regs) {
       const label = g.name === "DEFAULT" ? reg.opt.dest : `${g.name}.${reg.opt.dest}`;

@@ -9,7 +9,7 @@
  * @module
  */
 import { ConfigFileParseError } from "./errors.ts";
-import { pyLstrip, pyRstrip, pyStrip } from "./py.ts";
+import { isPyWs } from "./py.ts";
 
 /** One assignment with the lines it spans. */
 export interface IniEntry {
@@ -47,15 +47,11 @@ export interface ParseIniOptions {
   file?: string;
 }
 
-/** Lines as Python's text-mode `readlines()` gives them: `\r\n`, `\r` and `\n` all end a line. */
-export function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
-
 /**
  * Parses INI text into its section headers and assignments, in file order, each with its lines.
+ *
+ * One pass over the text by character: lines end at `\r\n`, `\r` or `\n` (Python's text
+ * mode), and only the key and the value of each assignment become strings.
  *
  * @example Continuation lines and repeated keys
  * ```ts
@@ -74,72 +70,102 @@ export function parseIniDocument(text: string, options: ParseIniOptions = {}): I
   const entries: IniEntry[] = [];
   const sections: IniSection[] = [];
   let section: string | undefined;
+  // The assignment being read (continuation lines may follow): its key, value so far and line.
   let key: string | undefined;
-  let value: string[] = [];
+  let value = "";
   let keyLine = 0;
   let lineno = 0;
-
-  const flush = (endLine = lineno - 1) => {
-    if (key === undefined) return;
-    if (section === undefined) {
-      // oslo raises this when the assignment is flushed, naming the current line.
-      throw new ConfigFileParseError(file, lineno, "Section must be started before assignment");
-    }
-    entries.push({ section, key, value: value.join("\n"), line: keyLine, endLine });
-    key = undefined;
-    value = [];
-  };
-
-  for (const raw of splitLines(text)) {
+  const n = text.length;
+  let next = 0;
+  while (next < n) {
+    const start = next;
+    let eol = start;
+    let c = 0;
+    while (eol < n && (c = text.charCodeAt(eol)) !== LF && c !== CR) eol++;
+    next = c === CR && text.charCodeAt(eol + 1) === LF ? eol + 2 : eol + 1;
     lineno++;
-    const line = pyRstrip(raw);
-    if (line === "") {
-      flush();
-      continue;
-    }
-    if (line.startsWith(" ") || line.startsWith("\t")) {
-      if (key === undefined) {
-        throw new ConfigFileParseError(file, lineno, "Unexpected continuation line", line);
+    let end = eol; // the line, right-stripped as Python's rstrip() does
+    while (end > start && isPyWs(text.charCodeAt(end - 1))) end--;
+    if (end === start) {
+      if (key !== undefined) {
+        if (section === undefined) throw noSection(file, lineno);
+        entries.push({ section, key, value, line: keyLine, endLine: lineno - 1 });
+        key = undefined;
       }
-      value.push(pyLstrip(line));
       continue;
     }
-    flush();
-    if (line.startsWith("[")) {
-      if (!line.endsWith("]")) {
+    const first = text.charCodeAt(start);
+    if (first === SPACE || first === TAB) {
+      if (key === undefined) {
+        throw new ConfigFileParseError(
+          file,
+          lineno,
+          "Unexpected continuation line",
+          text.slice(start, end),
+        );
+      }
+      let from = start;
+      while (from < end && isPyWs(text.charCodeAt(from))) from++;
+      value += "\n" + text.slice(from, end);
+      continue;
+    }
+    if (key !== undefined) {
+      if (section === undefined) throw noSection(file, lineno);
+      entries.push({ section, key, value, line: keyLine, endLine: lineno - 1 });
+      key = undefined;
+    }
+    if (first === OPEN) {
+      if (text.charCodeAt(end - 1) !== CLOSE) {
+        const line = text.slice(start, end);
         throw new ConfigFileParseError(file, lineno, "Invalid section (must end with ])", line);
       }
-      if (line.length <= 2) {
-        throw new ConfigFileParseError(file, lineno, "Empty section name", line);
+      if (end - start <= 2) {
+        throw new ConfigFileParseError(file, lineno, "Empty section name", text.slice(start, end));
       }
-      section = line.slice(1, -1);
+      section = text.slice(start + 1, end - 1);
       sections.push({ name: section, line: lineno });
-    } else if (!line.startsWith("#") && !line.startsWith(";")) {
-      const [k, v] = splitKeyValue(line, file, lineno);
-      if (k === "") throw new ConfigFileParseError(file, lineno, "Key cannot be empty", line);
-      key = k;
-      value = [v];
+    } else if (first !== HASH && first !== SEMICOLON) {
+      // oslo's _split_key_value: the first ':' or '=' splits; one pair of outer quotes goes.
+      let at = start;
+      while (at < end && (c = text.charCodeAt(at)) !== COLON && c !== EQUAL) at++;
+      if (at === end) {
+        const line = text.slice(start, end);
+        throw new ConfigFileParseError(file, lineno, "No ':' or '=' found in assignment", line);
+      }
+      let ks = start;
+      let ke = at;
+      while (ks < ke && isPyWs(text.charCodeAt(ks))) ks++;
+      while (ke > ks && isPyWs(text.charCodeAt(ke - 1))) ke--;
+      if (ks === ke) {
+        throw new ConfigFileParseError(file, lineno, "Key cannot be empty", text.slice(start, end));
+      }
+      let vs = at + 1;
+      let ve = end;
+      while (vs < ve && isPyWs(text.charCodeAt(vs))) vs++;
+      while (ve > vs && isPyWs(text.charCodeAt(ve - 1))) ve--;
+      const q = text.charCodeAt(vs);
+      if (vs < ve && (q === DQUOTE || q === SQUOTE) && text.charCodeAt(ve - 1) === q) {
+        vs++; // Python's value[1:-1]: a lone quote becomes ""
+        ve--;
+      }
+      key = text.slice(ks, ke);
+      value = vs < ve ? text.slice(vs, ve) : "";
       keyLine = lineno;
     }
   }
-  flush(lineno);
+  if (key !== undefined) {
+    if (section === undefined) throw noSection(file, lineno);
+    entries.push({ section, key, value, line: keyLine, endLine: lineno });
+  }
   return { sections, entries };
 }
 
-/** oslo's `_split_key_value`: the first `:` or `=` splits; one pair of outer quotes is removed. */
-export function splitKeyValue(line: string, file = "<string>", lineno = 0): [string, string] {
-  const colon = line.indexOf(":");
-  const equal = line.indexOf("=");
-  if (colon < 0 && equal < 0) {
-    throw new ConfigFileParseError(file, lineno, "No ':' or '=' found in assignment", line);
-  }
-  const at = colon < 0 || (equal >= 0 && equal < colon) ? equal : colon;
-  let value = pyStrip(line.slice(at + 1));
-  const q = value[0];
-  if ((q === '"' || q === "'") && value[value.length - 1] === q) {
-    value = value.slice(1, -1); // Python's value[1:-1]: a lone quote becomes ""
-  }
-  return [pyStrip(line.slice(0, at)), value];
+const LF = 10, CR = 13, SPACE = 32, TAB = 9, OPEN = 91, CLOSE = 93, HASH = 35, SEMICOLON = 59;
+const COLON = 58, EQUAL = 61, DQUOTE = 34, SQUOTE = 39;
+
+/** oslo raises this when the assignment is flushed, naming the current line. */
+function noSection(file: string, lineno: number): ConfigFileParseError {
+  return new ConfigFileParseError(file, lineno, "Section must be started before assignment");
 }
 
 /** Sections of an INI file: section name → key → every value in file order. */

@@ -27,7 +27,7 @@ export type { LoadOptions } from "./load.ts";
 export { normalizeGroupName } from "./namespace.ts";
 export type { ConfigText } from "./namespace.ts";
 export { envVarName } from "./registry.ts";
-export type { ResolvedValue } from "./resolve.ts";
+export type { ResolvedValue } from "./resolved_value.ts";
 export type {
   ConfigChange,
   MutateHook,

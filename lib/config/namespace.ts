@@ -7,7 +7,11 @@
  * @module
  */
 import { type IniEntry, type IniSection, parseIniDocument } from "./ini.ts";
+import { EntryIndex } from "./entry_index.ts";
+import { normalizeGroupName } from "./group_name.ts";
 import type { Location } from "./location.ts";
+
+export { normalizeGroupName };
 
 /** A config file's text, read or given in memory. */
 export interface ConfigText {
@@ -17,64 +21,33 @@ export interface ConfigText {
   text: string;
 }
 
-/** One value as a file holds it. */
-export interface FileValue {
-  /** The raw text. */
-  value: string;
-  /** 1-based line of its `key = value` line. */
-  line: number;
-  /** Where it is (`kind: "user"`, the file and the line). */
-  location: Location;
-}
-
-/** One parsed file: normalised section → key → values in file order. */
+/** One parsed file, its entries indexed by normalised section and key. */
 export interface ParsedFile {
   /** Path or name. */
   name: string;
-  /** Lookup table. */
-  sections: Map<string, Map<string, FileValue[]>>;
+  /** The entries by section and key: the last assignment, and every one in file order. */
+  index: EntryIndex;
   /** The raw entries (for validators and migration). */
   entries: IniEntry[];
   /** The section headers, as written, with their lines. */
   headers: IniSection[];
 }
 
-/**
- * oslo.config normalises section names to lower case, except exactly `DEFAULT`.
- *
- * @example Only exactly DEFAULT keeps its case
- * ```ts
- * import { normalizeGroupName } from "./mod.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(normalizeGroupName("Database"), "database");
- * assert.equal(normalizeGroupName("Default"), "default");
- * assert.equal(normalizeGroupName("DEFAULT"), "DEFAULT");
- * ```
- */
-export function normalizeGroupName(name: string): string {
-  return name === "DEFAULT" ? name : name.toLowerCase();
+/** Where an entry of a file is (`kind: "user"`, the file and the line). */
+export function fileLocation(file: string, line: number): Location {
+  return { kind: "user", detail: file, line };
 }
 
 /** Parses a file's text into its lookup table; throws `ConfigFileParseError`. */
 export function parseConfigText(file: ConfigText): ParsedFile {
   const doc = parseIniDocument(file.text, { file: file.name });
-  const sections = new Map<string, Map<string, FileValue[]>>();
-  for (const s of doc.sections) {
-    const g = normalizeGroupName(s.name);
-    if (!sections.has(g)) sections.set(g, new Map());
-  }
-  for (const e of doc.entries) {
-    const keys = sections.get(normalizeGroupName(e.section)) as Map<string, FileValue[]>;
-    let list = keys.get(e.key);
-    if (!list) keys.set(e.key, list = []);
-    list.push({
-      value: e.value,
-      line: e.line,
-      location: { kind: "user", detail: file.name, line: e.line },
-    });
-  }
-  return { name: file.name, sections, entries: doc.entries, headers: doc.sections };
+  const index = new EntryIndex(doc.entries, doc.sections);
+  return { name: file.name, index, entries: doc.entries, headers: doc.sections };
+}
+
+/** Every assignment of `group/key` in a file, in file order. */
+export function fileEntries(file: ParsedFile, group: string, key: string): IniEntry[] | undefined {
+  return file.index.all(group, key);
 }
 
 /** A (group, name) pair to look up; the first is the option's own, the rest deprecated aliases. */
@@ -121,11 +94,11 @@ export function lookupFiles(
   for (let i = files.length - 1; i >= 0; i--) {
     const file = files[i] as ParsedFile;
     for (const n of names) {
-      const list = file.sections.get(n.group)?.get(n.name);
+      const list = fileEntries(file, n.group, n.name);
       if (!list) continue;
       if (!multi || !location) {
-        const last = list[list.length - 1] as FileValue;
-        location = last.location;
+        const last = list[list.length - 1] as IniEntry;
+        location = fileLocation(file.name, last.line);
         if (!multi) return { values: [last.value], location };
       }
       values = values ? [...list.map((v) => v.value), ...values] : list.map((v) => v.value);
@@ -134,18 +107,22 @@ export function lookupFiles(
   return location && values ? { values, location } : undefined;
 }
 
-/** The single-valued fast path of {@linkcode lookupFiles}: the winning value itself. */
-export function lookupFile(
-  files: readonly ParsedFile[],
-  names: readonly LookupName[],
-): FileValue | undefined {
-  for (let i = files.length - 1; i >= 0; i--) {
-    const sections = (files[i] as ParsedFile).sections;
-    for (let j = 0; j < names.length; j++) {
-      const n = names[j] as LookupName;
-      const list = sections.get(n.group)?.get(n.name);
-      if (list) return list[list.length - 1];
-    }
+/**
+ * The single-valued fast path of {@linkcode lookupFiles} in one file: the
+ * winning entry of `group/name`, else of the first alias the file has.
+ */
+export function lookupEntry(
+  file: ParsedFile,
+  group: string,
+  name: string,
+  aliases: readonly LookupName[],
+): IniEntry | undefined {
+  const hit = file.index.last(group, name);
+  if (hit) return hit;
+  for (let j = 0; j < aliases.length; j++) {
+    const n = aliases[j] as LookupName;
+    const alias = file.index.last(n.group, n.name);
+    if (alias) return alias;
   }
   return undefined;
 }
@@ -153,6 +130,6 @@ export function lookupFile(
 /** Every section name the files hold, normalised. */
 export function fileSections(files: readonly ParsedFile[]): Set<string> {
   const out = new Set<string>();
-  for (const f of files) for (const s of f.sections.keys()) out.add(s);
+  for (const f of files) for (const s of f.index.groups()) out.add(s);
   return out;
 }

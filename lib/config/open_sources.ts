@@ -12,7 +12,7 @@ import { normalizeGroupName } from "./namespace.ts";
 import { listOpt } from "./opt_compound.ts";
 import { strOpt } from "./opt_scalar.ts";
 import type { Opt } from "./opt.ts";
-import type { OptRegistry } from "./registry.ts";
+import type { OptRegistry, Registered } from "./registry.ts";
 import type { ConfigSource, ConfigSourceDriver, SourceHost } from "./source.ts";
 
 /** oslo.config registers `config_source` on every `ConfigOpts`. */
@@ -45,7 +45,7 @@ export class SourceState {
 export function sourceHost(
   registry: OptRegistry,
   options: {
-    get(key: string): unknown;
+    get(reg: Registered): unknown;
     warn(message: string): void;
     env: Readonly<Record<string, string | undefined>>;
   },
@@ -55,9 +55,9 @@ export function sourceHost(
       for (const opt of opts) registry.add(opt, group, false);
     },
     get: (group: string, name: string) => {
-      const k = registry.find(group, name);
-      if (k === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
-      return options.get(k);
+      const reg = registry.find(group, name);
+      if (reg === undefined) throw new NoSuchOptError(`${normalizeGroupName(group)}/${name}`);
+      return options.get(reg);
     },
     warn: options.warn,
     env: () => options.env,

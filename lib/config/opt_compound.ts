@@ -8,6 +8,13 @@ import { makeOpt, type Opt, type OptOptions, type ReadType } from "./opt.ts";
 import { type ConfigType, stringType } from "./types.ts";
 import { dictType, listType, type ListTypeOptions, multiStringType } from "./types_collection.ts";
 
+/** Converters of list and dict options that set nothing about their type, shared (see opt_scalar.ts). */
+const PLAIN = { list: listType(stringType()), dict: dictType(stringType()) };
+
+/** Whether list or dict options set none of the type's settings. */
+const plainCollection = (o: ListTypeOptions & { itemType?: unknown; valueType?: unknown }) =>
+  o.itemType === undefined && o.valueType === undefined && !o.bounds && o.typeName === undefined;
+
 /**
  * oslo.config's `ListOpt` (items are strings unless `itemType` says otherwise).
  *
@@ -23,6 +30,7 @@ export function listOpt<
   const N extends string,
   const O extends OptOptions<string[]> & ListTypeOptions & { itemType?: ConfigType<unknown> },
 >(name: N, options: O = {} as O): Opt<N, ReadType<string[], O>> {
+  if (plainCollection(options)) return makeOpt(name, PLAIN.list, options, { kind: "ListOpt" });
   const item = (options.itemType ?? stringType()) as ConfigType<string>;
   return makeOpt(name, listType(item, options), options, { kind: "ListOpt" });
 }
@@ -45,6 +53,7 @@ export function dictOpt<
     & ListTypeOptions
     & { valueType?: ConfigType<unknown> },
 >(name: N, options: O = {} as O): Opt<N, ReadType<Record<string, string>, O>> {
+  if (plainCollection(options)) return makeOpt(name, PLAIN.dict, options, { kind: "DictOpt" });
   const value = (options.valueType ?? stringType()) as ConfigType<string>;
   return makeOpt(name, dictType(value, options), options, { kind: "DictOpt" });
 }

@@ -16,6 +16,24 @@ import {
 } from "./types.ts";
 
 /**
+ * Converters of options that set nothing about their type: shared by every
+ * such option, so thousands of them hold (and a load reads) five converters,
+ * not one each.
+ */
+const PLAIN = {
+  string: stringType(),
+  boolean: booleanType(),
+  integer: integerType() as ConfigType<number>,
+  float: floatType() as ConfigType<number>,
+  port: portType() as ConfigType<number>,
+};
+
+/** Whether number options set none of the type's settings. */
+const plainNumber = (o: NumberTypeOptions) =>
+  o.min === undefined && o.max === undefined && o.choices === undefined &&
+  o.typeName === undefined;
+
+/**
  * oslo.config's `StrOpt`.
  *
  * @example Choices, and a deprecated name
@@ -35,7 +53,9 @@ export function strOpt<
   name: N,
   options: O = {} as O,
 ): Opt<N, ReadType<string, O>> {
-  return makeOpt(name, stringType(options), options, { kind: "StrOpt" });
+  const plain = options.choices === undefined && !options.quotes && options.regex === undefined &&
+    !options.ignoreCase && !options.maxLength && options.typeName === undefined;
+  return makeOpt(name, plain ? PLAIN.string : stringType(options), options, { kind: "StrOpt" });
 }
 
 /**
@@ -53,7 +73,7 @@ export function boolOpt<const N extends string, const O extends OptOptions<boole
   name: N,
   options: O = {} as O,
 ): Opt<N, ReadType<boolean, O>> {
-  return makeOpt(name, booleanType(), options, { kind: "BoolOpt" });
+  return makeOpt(name, PLAIN.boolean, options, { kind: "BoolOpt" });
 }
 
 /**
@@ -74,7 +94,8 @@ export function intOpt<
   name: N,
   options: O = {} as O,
 ): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, integerType(options) as ConfigType<number>, options, { kind: "IntOpt" });
+  const type = plainNumber(options) ? PLAIN.integer : integerType(options) as ConfigType<number>;
+  return makeOpt(name, type, options, { kind: "IntOpt" });
 }
 
 /**
@@ -92,7 +113,8 @@ export function floatOpt<
   const N extends string,
   const O extends OptOptions<number> & Omit<NumberTypeOptions, "choices">,
 >(name: N, options: O = {} as O): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, floatType(options) as ConfigType<number>, options, { kind: "FloatOpt" });
+  const type = plainNumber(options) ? PLAIN.float : floatType(options) as ConfigType<number>;
+  return makeOpt(name, type, options, { kind: "FloatOpt" });
 }
 
 /**
@@ -113,5 +135,6 @@ export function portOpt<
   name: N,
   options: O = {} as O,
 ): Opt<N, ReadType<number, O>> {
-  return makeOpt(name, portType(options) as ConfigType<number>, options, { kind: "PortOpt" });
+  const type = plainNumber(options) ? PLAIN.port : portType(options) as ConfigType<number>;
+  return makeOpt(name, type, options, { kind: "PortOpt" });
 }

@@ -14,7 +14,7 @@ const NUM_WS = WS.replace("\\x1c-\\x20", "\\x20");
 const NUM_EDGES = new RegExp(`^[${NUM_WS}]+|[${NUM_WS}]+$`, "g");
 
 /** Whether a UTF-16 unit is in Python's whitespace set. */
-function isPyWs(c: number): boolean {
+export function isPyWs(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 ||
     (c >= 0x1680 && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
       c === 0x202f || c === 0x205f || c === 0x3000));
@@ -29,18 +29,11 @@ export function pyStrip(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-/** Python's `str.lstrip()`. */
-export function pyLstrip(s: string): string {
-  let start = 0;
-  while (start < s.length && isPyWs(s.charCodeAt(start))) start++;
-  return start === 0 ? s : s.slice(start);
-}
-
-/** Python's `str.rstrip()`. */
-export function pyRstrip(s: string): string {
-  let end = s.length;
-  while (end > 0 && isPyWs(s.charCodeAt(end - 1))) end--;
-  return end === s.length ? s : s.slice(0, end);
+/** Python's `s[from:end].strip()`, with one slice. */
+export function pyStripSlice(s: string, from: number, end: number): string {
+  while (from < end && isPyWs(s.charCodeAt(from))) from++;
+  while (end > from && isPyWs(s.charCodeAt(end - 1))) end--;
+  return s.slice(from, end);
 }
 
 // Python's str.isprintable() is false for these categories (space excepted).
@@ -179,8 +172,40 @@ const FLOAT_RE = new RegExp(
   "i",
 );
 
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * The value of `[+-]digits` (`dot`: `[+-]digits.digits`, either side may be
+ * empty) with 1 to 15 ASCII digits, else NaN. Exact: the digits make an
+ * integer below 2^53 and 10^k is exact, so one division rounds correctly
+ * (Clinger's fast path), as JavaScript's and Python's parsers do.
+ */
+function plainDecimal(text: string, dot: boolean): number {
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 43 || sign === 45) i = 1;
+  let m = 0;
+  let digits = 0;
+  let frac = -1; // digits after the ".", -1 without one
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && dot && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac > 0 ? m / (POW10[frac] as number) : m;
+  return sign === 45 ? -v : v;
+}
+
 /** Python's `int(text)` (base 10); throws `TypeError` with Python's message. */
 export function pyInt(text: string): number {
+  // The common case: an optionally signed run of at most 15 ASCII digits.
+  const plain = plainDecimal(text, false);
+  if (plain === plain) return plain === 0 ? 0 : plain; // not NaN; -0 is 0
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!INT_RE.test(s)) {
     throw new TypeError(`invalid literal for int() with base 10: ${pyRepr(text)}`);
@@ -198,6 +223,9 @@ export function pyInt(text: string): number {
 
 /** Python's `float(text)`; throws `TypeError` with Python's message. */
 export function pyFloat(text: string): number {
+  // The common case: at most 15 ASCII digits with at most one ".".
+  const plain = plainDecimal(text, true);
+  if (plain === plain) return plain; // not NaN
   const s = asciiDigits(text.replace(NUM_EDGES, ""));
   if (!FLOAT_RE.test(s)) throw new TypeError(`could not convert string to float: ${pyRepr(text)}`);
   const t = s.replaceAll("_", "").toLowerCase();

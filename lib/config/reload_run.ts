@@ -32,8 +32,10 @@ export interface ReloadContext {
   hooks: readonly MutateHook[];
   listeners: readonly ReloadListener[];
   status: ReloadStatus;
-  opts: ReadonlyMap<string, Registered>;
-  values(): ReadonlyMap<string, ResolvedValue>;
+  /** Options by registration number (holes where removed). */
+  opts: readonly (Registered | undefined)[];
+  /** Values by registration number. */
+  values(): readonly (ResolvedValue | undefined)[];
   /** The namespace immutable options keep (the one read at load). */
   current(): Namespace | undefined;
   /** The sources immutable options keep (the ones opened at load). */
@@ -49,7 +51,7 @@ export interface ReloadContext {
   commit(
     mutableNs: Namespace,
     mutableSources: readonly ConfigSource[],
-    values: Map<string, ResolvedValue>,
+    values: (ResolvedValue | undefined)[],
   ): void;
 }
 
@@ -90,15 +92,16 @@ export async function reloadConfig(ctx: ReloadContext): Promise<ReloadEvent> {
     const oldSources = ctx.sources();
     const changes: ConfigChange[] = [];
     const ignored: string[] = [];
-    for (const [k, reg] of ctx.opts) {
+    for (const reg of ctx.opts) {
+      if (!reg) continue;
       if (!reg.opt.mutable) {
         const before = unconvertedValue(reg, current, oldSources);
         const after = unconvertedValue(reg, fresh, freshSources);
         if (!sameValue(before, after)) ignored.push(`${reg.group}.${reg.opt.name}`);
         continue;
       }
-      const a = old.get(k);
-      const b = out.values.get(k) as ResolvedValue;
+      const a = old[reg.index];
+      const b = out.values[reg.index] as ResolvedValue;
       if (!sameValue(a?.value, b.value)) {
         changes.push({
           group: reg.group,

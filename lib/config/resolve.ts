@@ -23,32 +23,31 @@ import {
 import { type RefLookup, substituteValue } from "./interpolate.ts";
 import { describeLocation, type Location } from "./location.ts";
 import { normalizeGroupName } from "./namespace.ts";
-import { type Namespace, namespaceRaw, type Raw } from "./raw.ts";
+import {
+  fileHit,
+  type FileHitRef,
+  type Namespace,
+  namespaceRaw,
+  type Raw,
+  rawLocation,
+} from "./raw.ts";
+import { Resolved, resolvedFrom, type ResolvedValue } from "./resolved_value.ts";
 import type { Registered } from "./registry.ts";
 import { looksSecret } from "./redact.ts";
 import type { ConfigSource } from "./source.ts";
 import type { Opt } from "./opt.ts";
+import type { IniEntry } from "./ini.ts";
 
-/** A resolved value and where it came from. */
-export interface ResolvedValue {
-  /** The typed value. */
-  value: unknown;
-  /** Its source. */
-  location: Location;
-  /** The text before substitution and conversion, when it came from text. */
-  raw?: string | string[];
-  /**
-   * Never show it: the option is declared secret, the value came from a secret
-   * store (`secrets_dir`, `castellan`), or it substitutes a value that is secret.
-   */
-  secret?: boolean;
-}
+export type { ResolvedValue } from "./resolved_value.ts";
 
 /** Everything resolution reads. */
 export interface ResolveInput {
-  opts: ReadonlyMap<string, Registered>;
+  /** Options by registration number (holes where removed). */
+  opts: readonly (Registered | undefined)[];
   groups: ReadonlySet<string>;
+  /** Keyed by `Registered.key`. */
   overrides: ReadonlyMap<string, unknown>;
+  /** Keyed by `Registered.key`. */
   setDefaults: ReadonlyMap<string, unknown>;
   /** Namespace for immutable options (and all options before a reload). */
   ns: Namespace;
@@ -59,20 +58,23 @@ export interface ResolveInput {
   /** Config sources for mutable options (after a reload re-opened them). */
   mutableSources?: readonly ConfigSource[];
   /** Finds a registered option by a name code uses (deprecated names included). */
-  find(group: string, name: string): string | undefined;
+  find(group: string, name: string): Registered | undefined;
 }
 
 /** The outcome of a resolution pass. */
 export interface ResolveOutput {
-  values: Map<string, ResolvedValue>;
+  /** By registration number. */
+  values: (ResolvedValue | undefined)[];
   errors: ConfigError[];
   warnings: string[];
 }
 
 /** Resolves every registered option (or only `only`, and what they refer to). */
-export function resolveAll(input: ResolveInput, only?: readonly string[]): ResolveOutput {
+export function resolveAll(input: ResolveInput, only?: readonly Registered[]): ResolveOutput {
   // Each option (by registration index) gets its value, its error, or PENDING while resolving.
-  const memo: (ResolvedValue | ConfigError | typeof PENDING | undefined)[] = [];
+  const memo: (ResolvedValue | ConfigError | typeof PENDING | undefined)[] = new Array(
+    input.opts.length,
+  );
   const warnings: string[] = [];
   // Options (by label) whose value substitutes a secret value: secret themselves.
   const tainted = new Set<string>();
@@ -82,19 +84,22 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
       if (name !== "DEFAULT" && input.groups.has(normalizeGroupName(name))) {
         return { kind: "group" };
       }
-      const k = input.find("DEFAULT", name);
-      return k === undefined ? { kind: "no-option" } : { kind: "value", value: valueOf(k, outer) };
+      const reg = input.find("DEFAULT", name);
+      return reg === undefined
+        ? { kind: "no-option" }
+        : { kind: "value", value: valueOf(reg, outer) };
     }
     const g = normalizeGroupName(group);
     if (!input.groups.has(g)) return { kind: "no-group" };
-    const k = input.find(g, name);
-    return k === undefined ? { kind: "no-option" } : { kind: "value", value: valueOf(k, outer) };
+    const reg = input.find(g, name);
+    return reg === undefined
+      ? { kind: "no-option" }
+      : { kind: "value", value: valueOf(reg, outer) };
   };
 
-  const valueOf = (k: string, outer: string): unknown => {
-    const r = resolve(input.opts.get(k) as Registered);
+  const valueOf = (reg: Registered, outer: string): unknown => {
+    const r = resolve(reg);
     if (r instanceof ConfigError) {
-      const reg = input.opts.get(k) as Registered;
       throw new InterpolationError(
         outer,
         `Cannot substitute a reference in option ${outer}: it refers to ${reg.label}, which is invalid`,
@@ -107,23 +112,28 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
   const resolve = (reg: Registered): ResolvedValue | ConfigError => {
     const state = memo[reg.index];
     if (state !== undefined && state !== PENDING) return state;
-    const label = reg.label;
     if (state === PENDING) {
       throw new InterpolationError(
-        label,
-        `Cannot substitute references in option ${label}: they refer back to it (a cycle)`,
+        reg.label,
+        `Cannot substitute references in option ${reg.label}: they refer back to it (a cycle)`,
       );
     }
     memo[reg.index] = PENDING;
+    const simple = fromFile(reg);
+    if (simple !== undefined) return memo[reg.index] = simple;
     let result: ResolvedValue | ConfigError;
     let raw: Raw | undefined;
     try {
-      raw = rawOf(reg.key, reg);
+      raw = rawOf(reg);
       result = convertRaw(reg, raw, refLookup);
-      if (reg.opt.secret || raw?.kind === "text" && raw.secret || tainted.has(label)) {
+      if (
+        reg.opt.secret || raw?.kind === "text" && raw.secret ||
+        tainted.size > 0 && tainted.has(reg.label)
+      ) {
         result.secret = true;
       }
     } catch (e) {
+      const label = reg.label;
       if (e instanceof InterpolationError) {
         result = e.option === label ? e : new InterpolationError(
           label,
@@ -139,7 +149,30 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
     return result;
   };
 
-  const rawOf = (k: string, reg: Registered): Raw | undefined => {
+  // The common case, without a Raw: a file sets a single-valued option that is not given on
+  // the command line nor in the environment, and the value refers to nothing.
+  const hit: FileHitRef = { file: "", entry: undefined };
+  const fromFile = (reg: Registered): ResolvedValue | ConfigError | undefined => {
+    const opt = reg.opt;
+    if (reg.cli || opt.multi || input.overrides.size > 0) return undefined;
+    const ns = opt.mutable && input.mutableNs ? input.mutableNs : input.ns;
+    if (!fileHit(reg, ns, hit)) return undefined;
+    const file = hit.file;
+    const { value: text, line } = hit.entry as IniEntry;
+    if (text.includes("$")) return undefined;
+    try {
+      const r = new Resolved(opt.type.convert(text) ?? undefined, text, undefined, file, line);
+      if (opt.secret) r.secret = true;
+      return r;
+    } catch (e) {
+      if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+      const raw: Raw = { kind: "text", value: text, file, line, fromNs: true };
+      return valueError(reg, raw, e, !!opt.secret || looksSecret(opt.name));
+    }
+  };
+
+  const rawOf = (reg: Registered): Raw | undefined => {
+    const k = input.overrides.size > 0 || input.setDefaults.size > 0 ? reg.key : "";
     if (input.overrides.size > 0 && input.overrides.has(k)) {
       return { kind: "typed", value: input.overrides.get(k), location: { kind: "set_override" } };
     }
@@ -147,8 +180,8 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
     const fromNs = namespaceRaw(reg, ns);
     if (fromNs) return fromNs;
     const sources = reg.opt.mutable && input.mutableSources ? input.mutableSources : input.sources;
-    for (const source of sources) {
-      const v = source.get(reg.group, reg.opt.dest, reg.opt);
+    for (let i = 0; i < sources.length; i++) {
+      const v = (sources[i] as ConfigSource).get(reg.group, reg.opt.dest, reg.opt);
       if (v) {
         return {
           kind: "text",
@@ -165,34 +198,36 @@ export function resolveAll(input: ResolveInput, only?: readonly string[]): Resol
     return undefined;
   };
 
-  const regs = only ? only.map((k) => input.opts.get(k) as Registered) : [...input.opts.values()];
-  for (const reg of regs) resolve(reg);
-
-  const values = new Map<string, ResolvedValue>();
+  // An indexed loop: it runs once per load, often before the optimiser has compiled it.
+  const regs = only ?? input.opts;
+  const values: (ResolvedValue | undefined)[] = new Array(input.opts.length);
   const errors: ConfigError[] = [];
-  for (const reg of regs) {
-    const k = reg.key;
-    const r = memo[reg.index] as ResolvedValue | ConfigError;
+  for (let i = 0; i < regs.length; i++) {
+    const reg = regs[i];
+    if (!reg) continue;
+    const r = resolve(reg); // final: what it refers to is resolved (and kept) first
     if (r instanceof ConfigError) {
       errors.push(r);
       continue;
     }
-    values.set(k, r);
+    values[reg.index] = r;
     const { opt } = reg;
     if (opt.required && (r.value === undefined || r.value === null)) {
+      const k = reg.key;
       if (!input.overrides.has(k) && !input.setDefaults.has(k)) {
         errors.push(new RequiredOptError(reg.label));
       }
     }
-    if (
-      opt.deprecatedForRemoval && (r.location.kind === "user" || r.location.kind === "command_line")
-    ) {
-      const reason = opt.deprecatedReason ? ` (${opt.deprecatedReason})` : "";
-      warnings.push(
-        `Option "${opt.dest}" from group "${reg.group}" is deprecated for removal${reason}.  Its value may be silently ignored in the future. (${
-          describeLocation(r.location)
-        })`,
-      );
+    if (opt.deprecatedForRemoval) {
+      const { location } = r;
+      if (location.kind === "user" || location.kind === "command_line") {
+        const reason = opt.deprecatedReason ? ` (${opt.deprecatedReason})` : "";
+        warnings.push(
+          `Option "${opt.dest}" from group "${reg.group}" is deprecated for removal${reason}.  Its value may be silently ignored in the future. (${
+            describeLocation(location)
+          })`,
+        );
+      }
     }
   }
   return { values, errors, warnings };
@@ -202,9 +237,17 @@ const PENDING = Symbol("pending");
 
 function needsSubstitution(v: unknown): boolean {
   if (typeof v === "string") return v.includes("$");
-  if (Array.isArray(v)) return v.some(needsSubstitution);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (needsSubstitution(v[i])) return true;
+    return false;
+  }
   if (v !== null && typeof v === "object") {
-    return Object.entries(v).some(([k, x]) => k.includes("$") || needsSubstitution(x));
+    for (const k in v) { // own enumerable string keys, as Object.entries has
+      if (
+        Object.hasOwn(v, k) &&
+        (k.includes("$") || needsSubstitution((v as Record<string, unknown>)[k]))
+      ) return true;
+    }
   }
   return false;
 }
@@ -215,40 +258,47 @@ function convertRaw(
   lookupFor: (outer: string) => RefLookup,
 ): ResolvedValue {
   const { group, opt } = reg;
-  const subst = (v: unknown, g: string) =>
-    needsSubstitution(v) ? substituteValue(v, g, opt.name, lookupFor(reg.label)) : v;
   if (raw === undefined) {
     if (opt.default === undefined || opt.default === null) {
-      return { value: undefined, location: { kind: "opt_default" } };
+      return resolvedFrom(undefined, undefined, undefined);
     }
-    const d = subst(opt.default, group);
+    const d = needsSubstitution(opt.default)
+      ? substituteValue(opt.default, group, opt.name, lookupFor(reg.label))
+      : opt.default;
     const value = opt.multi
       ? (Array.isArray(d) ? d : [d]).map((v) => opt.type.convert(v))
       : opt.type.convert(d);
-    return { value: value ?? undefined, location: { kind: "opt_default" } };
+    return resolvedFrom(value ?? undefined, undefined, undefined);
   }
   if (raw.kind === "typed") {
-    return { value: subst(raw.value, "DEFAULT") ?? undefined, location: raw.location };
+    const value = needsSubstitution(raw.value)
+      ? substituteValue(raw.value, "DEFAULT", opt.name, lookupFor(reg.label))
+      : raw.value;
+    return resolvedFrom(value ?? undefined, raw, undefined);
   }
   if (raw.shadowed) {
     try {
       convertRaw(reg, raw.shadowed, lookupFor);
     } catch (e) {
-      if (e instanceof TypeError) throw new AtLocation(e.message, raw.shadowed.location);
+      if (e instanceof TypeError) throw new AtLocation(e.message, rawLocation(raw.shadowed));
       throw e;
     }
   }
-  if (!Array.isArray(raw.value)) {
-    const value = opt.type.convert(subst(raw.value, group));
-    return {
-      value: value ?? undefined,
-      location: raw.location,
-      raw: typeof raw.value === "string" ? raw.value : String(raw.value),
-    };
+  const text = raw.value;
+  if (typeof text === "string") {
+    const value = opt.type.convert(
+      text.includes("$") ? substituteValue(text, group, opt.name, lookupFor(reg.label)) : text,
+    );
+    return resolvedFrom(value ?? undefined, raw, text);
   }
-  const items = raw.value.map((t) => subst(t, group));
+  if (!Array.isArray(text)) {
+    return resolvedFrom(opt.type.convert(text) ?? undefined, raw, String(text));
+  }
+  const items = text.map((t) =>
+    needsSubstitution(t) ? substituteValue(t, group, opt.name, lookupFor(reg.label)) : t
+  );
   const value = opt.multi ? items.map((t) => opt.type.convert(t)) : opt.type.convert(items[0]);
-  return { value: value ?? undefined, location: raw.location, raw: raw.value.map(String) };
+  return resolvedFrom(value ?? undefined, raw, text.map(String));
 }
 
 /** A conversion failure of a value other than the one that wins (a shadowed command-line value). */
@@ -267,7 +317,9 @@ function valueError(
   const label = `${reg.group}/${reg.opt.name}`;
   const location: Location = e instanceof AtLocation
     ? e.location
-    : raw?.location ?? { kind: "opt_default" };
+    : raw
+    ? rawLocation(raw)
+    : { kind: "opt_default" };
   const reason = secret
     ? `the value (not shown: secret) is not a valid ${reg.opt.type.typeName}`
     : e.message;

@@ -140,6 +140,16 @@ export function booleanType(typeName = "boolean value"): ConfigType<boolean> {
     typeName,
     convert(value: unknown): boolean {
       if (typeof value === "boolean") return value;
+      switch (value) { // the usual spellings, without lower-casing
+        case "true":
+        case "True":
+        case "1":
+          return true;
+        case "false":
+        case "False":
+        case "0":
+          return false;
+      }
       const s = String(value).toLowerCase();
       if (TRUE_VALUES.includes(s)) return true;
       if (FALSE_VALUES.includes(s)) return false;

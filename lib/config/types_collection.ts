@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { pyStr, pyStrip } from "./py.ts";
+import { pyStr, pyStrip, pyStripSlice } from "./py.ts";
 import { type ConfigType, quoteEdgeSpace, stringType } from "./types.ts";
 
 /** Options of {@linkcode listType} and {@linkcode dictType}. */
@@ -14,30 +14,17 @@ export interface ListTypeOptions {
   typeName?: string;
 }
 
-/**
- * Converts comma-separated pieces; a piece that fails is re-joined with the
- * next one and retried, so items may contain commas (oslo's List and Dict).
- * When the pieces run out, the last failure is raised, as oslo.config does.
- */
-function joinRetrying<R>(
-  pieces: string[],
-  convert: (piece: string) => R,
-  onItem: (item: R) => void,
-): void {
-  while (pieces.length > 0) {
-    let piece = pieces.shift() as string;
-    let item: R;
-    for (;;) {
-      try {
-        item = convert(piece);
-        break;
-      } catch (e) {
-        if (!(e instanceof TypeError) || pieces.length === 0) throw e;
-        piece += "," + pieces.shift();
-      }
-    }
-    onItem(item);
-  }
+/** Where the piece starting at `from` ends: the next comma, else the end of `s`. */
+function nextComma(s: string, from: number): number {
+  const at = s.indexOf(",", from);
+  return at < 0 ? s.length : at;
+}
+
+/** `s` without its trailing commas (`/,+$/`). */
+function trimCommas(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 44) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 function unwrap(s: string, open: string, close: string): string {
@@ -67,11 +54,32 @@ export function listType<T = string>(
     itemType,
     convert(value: unknown): T[] {
       if (Array.isArray(value)) return value.map((v) => itemType.convert(v));
-      let s = pyStrip(pyStr(value)).replace(/,+$/, "");
+      let s = trimCommas(pyStrip(pyStr(value)));
       if (options.bounds) s = unwrap(s, "[", "]");
       if (s === "") return [];
-      const out: T[] = [];
-      joinRetrying(s.split(","), (piece) => itemType.convert(pyStrip(piece)), (v) => out.push(v));
+      // As many items as pieces, unless some are re-joined (then the array is cut to size).
+      let pieces = 1;
+      for (let at = s.indexOf(","); at >= 0; at = s.indexOf(",", at + 1)) pieces++;
+      const out = new Array<T>(pieces);
+      let n = 0;
+      // Comma-separated pieces, s.slice(from, end): a piece that fails is re-joined with the
+      // next one and retried, so items may contain commas; when the pieces run out, the last
+      // failure is raised, as oslo.config does.
+      for (let from = 0; from <= s.length;) {
+        let end = nextComma(s, from);
+        for (;;) {
+          try {
+            const item = itemType.convert(pyStripSlice(s, from, end));
+            out[n++] = item;
+            break;
+          } catch (e) {
+            if (!(e instanceof TypeError) || end >= s.length) throw e;
+            end = nextComma(s, end + 1);
+          }
+        }
+        from = end + 1;
+      }
+      if (n < pieces) out.length = n;
       return out;
     },
     format(value: T[]): string {
@@ -113,20 +121,38 @@ export function dictType<T = string>(
       if (options.bounds) s = unwrap(s, "{", "}");
       const result: Record<string, T> = {};
       if (s === "") return result;
-      joinRetrying(s.split(","), (pair): [string, T] => {
-        const at = pair.indexOf(":");
-        if (at < 0) throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
-        return [pyStrip(pair.slice(0, at)), valueType.convert(pyStrip(pair.slice(at + 1)))];
-      }, ([key, v]) => {
+      // Pairs are re-joined and retried as list items are (see listType).
+      for (let from = 0; from <= s.length;) {
+        let end = nextComma(s, from);
+        let key: string;
+        let v: T;
+        for (;;) {
+          try {
+            const at = s.indexOf(":", from);
+            if (at < 0 || at >= end) {
+              throw new TypeError('Value should be NAME:VALUE pairs separated by ","');
+            }
+            key = pyStripSlice(s, from, at);
+            v = valueType.convert(pyStripSlice(s, at + 1, end));
+            break;
+          } catch (e) {
+            if (!(e instanceof TypeError) || end >= s.length) throw e;
+            end = nextComma(s, end + 1);
+          }
+        }
+        from = end + 1;
         if (key === "") throw new TypeError("Key name should not be empty");
         if (Object.hasOwn(result, key)) throw new TypeError(`Duplicate key ${key}`);
-        Object.defineProperty(result, key, {
-          value: v,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      });
+        // Only "__proto__" needs defining: a plain object has no other inherited setter.
+        if (key === "__proto__") {
+          Object.defineProperty(result, key, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else result[key] = v;
+      }
       return result;
     },
     format(value: Record<string, T>): string {

@@ -16,7 +16,8 @@ import { suggest } from "./suggest.ts";
 export function unknownOptions(registry: OptRegistry, files: readonly ParsedFile[]): string[] {
   // The keys oslo.config reads, by group: each option's dest and its deprecated names.
   const known = new Map<string, Set<string>>();
-  for (const reg of registry.opts.values()) {
+  for (const reg of registry.opts) {
+    if (!reg) continue;
     for (const n of reg.names) {
       let keys = known.get(n.group);
       if (!keys) known.set(n.group, keys = new Set());

@@ -277,6 +277,46 @@ Deno.test("ConfigOpts.register() is idempotent for the same option and refuses a
   assert.throws(() => conf.get("g", "nope"), NoSuchOptError);
 });
 
+Deno.test("ConfigOpts.unregisterOpt() forgets deprecated names too; an override outlives it", () => {
+  const conf = new ConfigOpts({ drivers: [] });
+  const o = strOpt("new_name", { deprecatedName: "old_name", default: "d" });
+  conf.registerOpt(o).loadTexts([text("a.conf", "[DEFAULT]\nold_name = v\n")]);
+  assert.equal(conf.get("DEFAULT", "old_name"), "v");
+  conf.setOverride("DEFAULT", "new_name", "o");
+  conf.unregisterOpt(o);
+  assert.throws(() => conf.get("DEFAULT", "old_name"), (e) => {
+    assert.ok(e instanceof NoSuchOptError);
+    assert.match(e.message, /DEFAULT\/old_name/);
+    return true;
+  });
+  assert.equal(conf.findOpt("DEFAULT", "old_name"), undefined);
+  conf.registerOpt(o);
+  assert.equal(conf.get("DEFAULT", "old_name"), "o");
+  conf.clearOverride("DEFAULT", "old_name");
+  assert.equal(conf.get("DEFAULT", "new_name"), "v");
+  assert.deepEqual(conf.location("DEFAULT", "new_name"), {
+    kind: "user",
+    detail: "a.conf",
+    line: 2,
+  });
+});
+
+Deno.test("option constructors share one converter among options without type settings", () => {
+  assert.equal(strOpt("a", { default: "x" }).type, strOpt("b").type);
+  assert.equal(intOpt("a").type, intOpt("b", { default: 3 }).type);
+  assert.equal(listOpt("a").type, listOpt("b", { default: [] }).type);
+  const choosy = strOpt("c", { choices: ["x"] });
+  assert.notEqual(choosy.type, strOpt("d").type);
+  assert.throws(() => choosy.type.convert("y"), /Valid values are \[x\], but found 'y'/);
+  assert.equal(strOpt("d").type.convert("y"), "y");
+  const bounded = intOpt("e", { min: 5 });
+  assert.notEqual(bounded.type, intOpt("f").type);
+  assert.throws(() => bounded.type.convert("4"), /greater than or equal to 5/);
+  assert.equal(intOpt("f").type.convert("4"), 4);
+  assert.deepEqual(listOpt("g", { bounds: true }).type.convert("[a]"), ["a"]);
+  assert.deepEqual(listOpt("h").type.convert("[a]"), ["[a]"]);
+});
+
 Deno.test("option constructors check defaults, except those holding a $reference", () => {
   assert.throws(() => intOpt("x", { default: "a" as unknown as number }), DefaultValueError);
   assert.equal(strOpt("x", { default: "$y" }).default, "$y");

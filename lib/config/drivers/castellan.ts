@@ -68,8 +68,7 @@ async function readIni(
 }
 
 function setting(file: ParsedFile, group: string, key: string): string | undefined {
-  const list = file.sections.get(group)?.get(key);
-  return list?.[list.length - 1]?.value;
+  return file.index.last(group, key)?.value;
 }
 
 /** Request settings for Barbican, from castellan's config file. */
