@@ -22,7 +22,14 @@
  *
  * @module
  */
-import { Check, type Creds, type Decision, type Target, TrueCheck } from "./checks.ts";
+import {
+  Check,
+  type Creds,
+  type Decision,
+  type EvalContext,
+  type Target,
+  TrueCheck,
+} from "./checks.ts";
 import {
   DuplicatePolicyError,
   InvalidContextObject,
@@ -56,6 +63,26 @@ export type {
 } from "./enforcer_options.ts";
 
 const MAX_RUNTIME_WARNINGS = 1000;
+/** Rule names whose decision entries are kept per rule set (unknown names beyond are built per call). */
+const MAX_ENTRIES = 10_000;
+// Settled promises are immutable: every local decision shares these two.
+const ALLOWED: Promise<boolean> = Promise.resolve(true);
+const DENIED: Promise<boolean> = Promise.resolve(false);
+const SCOPE_BIT = { system: 1, domain: 2, project: 4 } as const;
+
+/**
+ * What a local decision on one rule name needs, looked up once per rule set:
+ * the effective check (the default rule's for an unknown name), its context,
+ * the registered scope types, and which token scopes were already warned
+ * about (so a mismatch builds its warning once, not on every decision).
+ */
+interface Entry {
+  readonly check: Check | undefined;
+  readonly ctx: EvalContext;
+  readonly def: RuleDefault | undefined;
+  readonly scopes: readonly string[] | undefined;
+  warned: number;
+}
 
 /**
  * Enforces oslo.policy rules.
@@ -82,6 +109,8 @@ export class Enforcer {
   readonly #warned = new Set<string>();
   readonly #failures: FailureLog;
   readonly #loader: PolicyLoader;
+  #entries = new Map<string, Entry>();
+  #entriesOf: RuleSet | null = null;
 
   constructor(options: EnforcerOptions = {}) {
     if (options.policy !== undefined && options.policyFile !== undefined) {
@@ -132,6 +161,7 @@ export class Enforcer {
       ? parseRule(def.deprecatedRule.checkStr, { registry: this.#registry, warn })
       : undefined;
     this.#registered.set(def.name, { def: structuredClone(def), check, deprecatedCheck });
+    this.#entries = new Map();
     this.#loader?.invalidate();
   }
 
@@ -251,7 +281,7 @@ export class Enforcer {
     } catch (e) {
       d = this.#failed(name, e);
     }
-    return typeof d === "boolean" ? Promise.resolve(d) : this.#settle(d, name);
+    return d === true ? ALLOWED : d === false ? DENIED : this.#settle(d, name);
   }
 
   #settle(d: Decision, name: string): Promise<boolean> {
@@ -293,13 +323,33 @@ export class Enforcer {
     }
     const set = this.#rules;
     if (!set) return false;
-    if (this.#opts.decider ? this.#opaRule(rule) === null : !set.lookup(rule)) return false;
-    const reg = this.#registered.get(rule);
-    const scopes = reg?.def.scopeTypes;
-    if (scopes && scopes.length > 0 && !this.#scopeOk(rule, reg.def, scopes, creds, raise)) {
-      return false;
-    }
+    const entry = this.#entry(set, rule);
+    if (this.#opts.decider ? this.#opaRule(rule) === null : !entry.check) return false;
+    const scopes = entry.scopes;
+    if (scopes && !this.#scopeOk(rule, entry, scopes, creds, raise)) return false;
     return null;
+  }
+
+  /** The decision entry of `rule` in `set` (kept while `set` is current). */
+  #entry(set: RuleSet, rule: string): Entry {
+    if (this.#entriesOf !== set) {
+      this.#entries = new Map();
+      this.#entriesOf = set;
+    }
+    let entry = this.#entries.get(rule);
+    if (entry === undefined) {
+      const def = this.#registered.get(rule)?.def;
+      const scopes = def?.scopeTypes;
+      entry = {
+        check: set.lookup(rule),
+        ctx: set.context(rule),
+        def,
+        scopes: scopes && scopes.length > 0 ? scopes : undefined,
+        warned: 0,
+      };
+      if (this.#entries.size < MAX_ENTRIES) this.#entries.set(rule, entry);
+    }
+    return entry;
   }
 
   #decide(rule: string | Check, target: Target, creds: Creds, raise: boolean): Decision {
@@ -321,8 +371,8 @@ export class Enforcer {
       else if (this.#opts.decider) {
         result = this.#opts.decider.decide(this.#opaRule(rule)!, target, c);
       } else {
-        const set = this.#rules as RuleSet;
-        result = (set.lookup(rule) as Check).evaluate(target, c, set.context(rule), 0);
+        const entry = this.#entry(this.#rules as RuleSet, rule);
+        result = (entry.check as Check).evaluate(target, c, entry.ctx, 0);
       }
     }
     const onDecision = this.#opts.onDecision;
@@ -333,15 +383,20 @@ export class Enforcer {
 
   #scopeOk(
     rule: string,
-    def: RuleDefault | null,
+    entry: Entry | null,
     scopes: readonly string[],
     creds: Creds,
     raise: boolean,
   ): boolean {
     const token = tokenScope(creds);
     if (scopes.includes(token)) return true;
-    const label = def ? `"${def.name}": "${def.checkStr}"` : rule;
-    this.#warnOnce(scopeWarning(label, token, scopes));
+    const bit = SCOPE_BIT[token];
+    if (entry === null || (entry.warned & bit) === 0) {
+      if (entry) entry.warned |= bit;
+      const def = entry?.def;
+      const label = def ? `"${def.name}": "${def.checkStr}"` : rule;
+      this.#warnOnce(scopeWarning(label, token, scopes));
+    }
     if (!this.#opts.enforceScope) return true;
     if (raise) throw new InvalidScope(rule, scopes, token);
     return false;
@@ -362,6 +417,14 @@ export class Enforcer {
   async rules(): Promise<RuleInfo[]> {
     await this.#ensure();
     return describeRules(this.#rules ?? emptyRules(), this.#registered);
+  }
+
+  /**
+   * Whether `name` is a rule of the rules in force now (registered or in a
+   * policy file), without waiting for a due reload; false before the first load.
+   */
+  hasRule(name: string): boolean {
+    return this.#rules?.checks.has(name) ?? false;
   }
 
   /** The effective check of a rule (after files, defaults and deprecations), if any. */

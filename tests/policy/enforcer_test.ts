@@ -57,6 +57,32 @@ Deno.test("Enforcer.enforce() warns on a scope mismatch unless enforceScope", as
   await assert.rejects(strict.e.authorize("thing:list", {}, domain), /made with domain scope/);
 });
 
+Deno.test("Enforcer warns once per rule and token scope, and decides by the current rules after a change", async () => {
+  const lax = enforcer({ defaults: [scoped], policy: '"thing:list": "role:reader"\n' });
+  for (let i = 0; i < 3; i++) assert.equal(await lax.e.enforce("thing:list", {}, reader), true);
+  const mismatch = (w: string) => /failed scope check/.test(w);
+  assert.equal(lax.warnings.filter(mismatch).length, 1);
+  // Another token scope is another warning, once.
+  const domain = { roles: ["reader"], domain_id: "d1" };
+  for (let i = 0; i < 2; i++) await lax.e.enforce("thing:list", {}, domain);
+  assert.deepEqual(lax.warnings.filter(mismatch).map((w) => /was (\w+) scoped/.exec(w)?.[1]), [
+    "project",
+    "domain",
+  ]);
+  // New policy text: the next decision uses it; the same mismatch is not warned again.
+  lax.e.setPolicy('"thing:list": "role:admin"\n');
+  assert.equal(await lax.e.enforce("thing:list", {}, reader), false);
+  assert.equal(lax.warnings.filter(mismatch).length, 2);
+  // A name decided by the default rule, then registered: the next decision is by its own rule.
+  const later = enforcer({ policy: '"default": "@"\n' });
+  assert.equal(await later.e.enforce("thing:new", {}, reader), true);
+  assert.equal(later.e.hasRule("thing:new"), false);
+  later.e.registerDefault({ name: "thing:new", checkStr: "role:admin", scopeTypes: ["project"] });
+  assert.equal(await later.e.enforce("thing:new", {}, reader), false);
+  assert.equal(await later.e.enforce("thing:new", {}, { ...reader, roles: ["admin"] }), true);
+  assert.equal(later.e.hasRule("thing:new"), true);
+});
+
 Deno.test("Enforcer.authorize() throws PolicyNotRegistered and PolicyNotAuthorized", async () => {
   const { e } = enforcer({ policy: '"extra": "@"\n', defaults: [scoped] });
   await assert.rejects(e.authorize("extra", {}, {}), PolicyNotRegistered);
