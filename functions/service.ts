@@ -200,12 +200,8 @@ function decisionMetrics(
 ): (rule: string, allowed: boolean, info?: DecisionInfo) => void {
   return (rule, allowed, info) => {
     const result = info?.error !== undefined ? "error" : allowed ? "allow" : "deny";
-    const e = enforcer();
-    if (!e) return metrics.policyDecision("other", result);
-    void e.ruleCheck(rule).then(
-      (check) => metrics.policyDecision(check ? rule : "other", result),
-      () => metrics.policyDecision("other", result),
-    );
+    // Rules outside the rule set are counted as "other", so callers cannot grow the label set.
+    metrics.policyDecision(enforcer()?.hasRule(rule) ? rule : "other", result);
   };
 }
 
