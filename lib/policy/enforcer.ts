@@ -52,6 +52,7 @@ import {
   type Violations,
 } from "./rule_set.ts";
 import { describeRules, type RuleInfo } from "./rule_info.ts";
+import { compileCheck, type Compiled, type CompileMemo } from "./compiled.ts";
 import { FailureLog } from "./failure_log.ts";
 import type { DecisionRequest, EnforcerOptions, PolicyStatus } from "./enforcer_options.ts";
 export type {
@@ -78,6 +79,8 @@ const SCOPE_BIT = { system: 1, domain: 2, project: 4 } as const;
  */
 interface Entry {
   readonly check: Check | undefined;
+  /** The check compiled (lib/policy/compiled.ts), or null where only the interpreter will do. */
+  readonly fast: Compiled | null;
   readonly ctx: EvalContext;
   readonly def: RuleDefault | undefined;
   readonly scopes: readonly string[] | undefined;
@@ -111,6 +114,7 @@ export class Enforcer {
   readonly #loader: PolicyLoader;
   #entries = new Map<string, Entry>();
   #entriesOf: RuleSet | null = null;
+  #compiled: CompileMemo = new Map();
 
   constructor(options: EnforcerOptions = {}) {
     if (options.policy !== undefined && options.policyFile !== undefined) {
@@ -162,6 +166,7 @@ export class Enforcer {
       : undefined;
     this.#registered.set(def.name, { def: structuredClone(def), check, deprecatedCheck });
     this.#entries = new Map();
+    this.#compiled = new Map();
     this.#loader?.invalidate();
   }
 
@@ -334,14 +339,18 @@ export class Enforcer {
   #entry(set: RuleSet, rule: string): Entry {
     if (this.#entriesOf !== set) {
       this.#entries = new Map();
+      this.#compiled = new Map();
       this.#entriesOf = set;
     }
     let entry = this.#entries.get(rule);
     if (entry === undefined) {
       const def = this.#registered.get(rule)?.def;
       const scopes = def?.scopeTypes;
+      const check = set.lookup(rule);
+      const local = check && !this.#opts.decider && !this.#opts.noCompile;
       entry = {
-        check: set.lookup(rule),
+        check,
+        fast: local ? compileCheck(check, (n) => set.lookup(n), this.#compiled) : null,
         ctx: set.context(rule),
         def,
         scopes: scopes && scopes.length > 0 ? scopes : undefined,
@@ -372,7 +381,8 @@ export class Enforcer {
         result = this.#opts.decider.decide(this.#opaRule(rule)!, target, c);
       } else {
         const entry = this.#entry(this.#rules as RuleSet, rule);
-        result = (entry.check as Check).evaluate(target, c, entry.ctx, 0);
+        const fast = entry.fast === null ? undefined : entry.fast(target, c);
+        result = fast ?? (entry.check as Check).evaluate(target, c, entry.ctx, 0);
       }
     }
     const onDecision = this.#opts.onDecision;

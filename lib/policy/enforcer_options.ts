@@ -46,6 +46,11 @@ export interface EnforcerOptions {
   enforceScope?: boolean;
   /** Ignore deprecated defaults instead of OR-ing them with the new ones. */
   enforceNewDefaults?: boolean;
+  /**
+   * Decide local rules with the check interpreter only, never compiled
+   * (lib/policy/compiled.ts); the answers are the same, the tests compare both.
+   */
+  noCompile?: boolean;
   /** Kinds → checks (the built-ins plus `http`/`https`/`opa` where the caller adds them). */
   registry?: CheckRegistry;
   /** Services handed to checks (`http`, `opa`). */

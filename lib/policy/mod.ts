@@ -44,6 +44,8 @@ export {
 } from "./checks.ts";
 export type { Creds, Decision, EvalContext, Target } from "./checks.ts";
 export { GenericCheck, RoleCheck, RuleCheck } from "./builtin_checks.ts";
+export { compileCheck } from "./compiled.ts";
+export type { Compiled } from "./compiled.ts";
 export { CheckRegistry } from "./registry.ts";
 export type { CheckFactory, WarnFn } from "./registry.ts";
 export { parseRule, ParseState, REDUCTIONS } from "./parser.ts";
