@@ -119,7 +119,8 @@ export function pyStr(v: unknown): string {
 
 /** Python truthiness of a JSON value. */
 export function pyTruthy(v: unknown): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === "") return false;
+  if (typeof v === "string") return v.length > 0; // the common cases first: ids and null
+  if (v === null || v === undefined || v === false || v === 0) return false;
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === "object") return Object.keys(v as object).length > 0;
   return true;
