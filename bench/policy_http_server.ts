@@ -4,6 +4,9 @@
  * - `hello`: a bare `Deno.serve` hello-world (the baseline);
  * - `json`: a bare `Deno.serve` JSON POST: `await req.json()`, answered with
  *   `Response.json()` (the floor of any JSON POST endpoint);
+ * - `floor`: the bare JSON POST plus what every reply of the service must do:
+ *   read `X-Openstack-Request-Id` and echo it (or a new one) beside
+ *   `Content-Type`, as bench/hello_server.ts `probe` does for health;
  * - `dev`: the service as `deno task dev` runs it (`createService`, `--dev`,
  *   `[auth] strategy = noauth`, metrics on), credentials in the body;
  * - `prod`: the service as deployed: `[auth]` on with an ES256 public key (the
@@ -12,7 +15,7 @@
  * Both services decide with Keystone's defaults registered in their enforcer
  * and `"policy:enforce": ""` in their policy file.
  *
- *     deno run -A bench/policy_http_server.ts hello|json|dev|prod DEFAULTS_JSON [PUBLIC_KEY_PEM]
+ *     deno run -A bench/policy_http_server.ts hello|json|floor|dev|prod DEFAULTS_JSON [PUBLIC_KEY_PEM]
  *
  * Prints "ready PORT" once listening.
  *
@@ -31,6 +34,16 @@ if (mode === "hello") {
   Deno.serve(listen, async (req) => {
     const body = await req.json() as { rule?: unknown };
     return Response.json({ rule: body.rule, allowed: true });
+  });
+} else if (mode === "floor") {
+  const valid = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  Deno.serve(listen, async (req) => {
+    const given = req.headers.get("X-Openstack-Request-Id");
+    const id = given !== null && valid.test(given) ? given : `req-${crypto.randomUUID()}`;
+    const body = await req.json() as { rule?: unknown };
+    return new Response(JSON.stringify({ rule: body.rule, allowed: true }), {
+      headers: { "Content-Type": "application/json", "X-Openstack-Request-Id": id },
+    });
   });
 } else if (mode === "dev" || mode === "prod") {
   const dir = await Deno.makeTempDir({ prefix: "bench-policy-server-" });
@@ -72,6 +85,6 @@ if (mode === "hello") {
     Deno.exit(0);
   });
 } else {
-  console.error(`Cannot start "${mode}": expected hello, json, dev or prod`);
+  console.error(`Cannot start "${mode}": expected hello, json, floor, dev or prod`);
   Deno.exit(2);
 }
