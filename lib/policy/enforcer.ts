@@ -115,6 +115,8 @@ export class Enforcer {
   #entries = new Map<string, Entry>();
   #entriesOf: RuleSet | null = null;
   #compiled: CompileMemo = new Map();
+  /** Compiled checks by check, per rule set: unknown rule names share the default rule's. */
+  #compiledChecks = new Map<Check, Compiled | null>();
 
   constructor(options: EnforcerOptions = {}) {
     if (options.policy !== undefined && options.policyFile !== undefined) {
@@ -167,6 +169,7 @@ export class Enforcer {
     this.#registered.set(def.name, { def: structuredClone(def), check, deprecatedCheck });
     this.#entries = new Map();
     this.#compiled = new Map();
+    this.#compiledChecks = new Map();
     this.#loader?.invalidate();
   }
 
@@ -335,11 +338,21 @@ export class Enforcer {
     return null;
   }
 
+  #compile(set: RuleSet, check: Check): Compiled | null {
+    let fast = this.#compiledChecks.get(check);
+    if (fast === undefined) {
+      fast = compileCheck(check, (n) => set.lookup(n), this.#compiled);
+      this.#compiledChecks.set(check, fast); // one per check of the rule set: bounded
+    }
+    return fast;
+  }
+
   /** The decision entry of `rule` in `set` (kept while `set` is current). */
   #entry(set: RuleSet, rule: string): Entry {
     if (this.#entriesOf !== set) {
       this.#entries = new Map();
       this.#compiled = new Map();
+      this.#compiledChecks = new Map();
       this.#entriesOf = set;
     }
     let entry = this.#entries.get(rule);
@@ -350,7 +363,7 @@ export class Enforcer {
       const local = check && !this.#opts.decider && !this.#opts.noCompile;
       entry = {
         check,
-        fast: local ? compileCheck(check, (n) => set.lookup(n), this.#compiled) : null,
+        fast: local ? this.#compile(set, check) : null,
         ctx: set.context(rule),
         def,
         scopes: scopes && scopes.length > 0 ? scopes : undefined,

@@ -115,3 +115,12 @@ Deno.test("compiled checks hand the odd cases to the interpreter (undefined)", (
   assert.equal(f("not role:admin")({}, { roles: "admin" }), undefined);
   assert.equal(f("not role:admin")({}, { roles: ["Admin"] }), false);
 });
+
+Deno.test("Enforcer decides unknown rule names by the default rule, past the entries it keeps", async () => {
+  const e = new Enforcer({ policy: '"default": "role:admin"\n', onWarning: () => {} });
+  for (let i = 0; i < 10_050; i++) {
+    assert.equal(await e.enforce(`svc:any${i}`, {}, { roles: ["Admin"] }), true);
+  }
+  assert.equal(await e.enforce("svc:any10049", {}, { roles: ["member"] }), false);
+  assert.equal(await e.enforce("svc:another", {}, { roles: ["member"] }), false);
+});
