@@ -22,14 +22,7 @@
  *
  * @module
  */
-import {
-  Check,
-  type Creds,
-  type Decision,
-  type EvalContext,
-  type Target,
-  TrueCheck,
-} from "./checks.ts";
+import { Check, type Creds, type Decision, type Target, TrueCheck } from "./checks.ts";
 import {
   DuplicatePolicyError,
   InvalidContextObject,
@@ -41,7 +34,7 @@ import {
 import { parseRule } from "./parser.ts";
 import { PolicyLoader } from "./policy_loader.ts";
 import { CheckRegistry } from "./registry.ts";
-import { scopeWarning, tokenScope, withSystem } from "./token_scope.ts";
+import { withSystem } from "./token_scope.ts";
 import { type RuleDefault, validateRuleDefault } from "./rule_default.ts";
 import {
   buildRuleSet,
@@ -52,7 +45,7 @@ import {
   type Violations,
 } from "./rule_set.ts";
 import { describeRules, type RuleInfo } from "./rule_info.ts";
-import { compileCheck, type Compiled, type CompileMemo } from "./compiled.ts";
+import { DecisionEntries, type Entry, scopeAllows, type ScopeOptions } from "./decision_entries.ts";
 import { FailureLog } from "./failure_log.ts";
 import type { DecisionRequest, EnforcerOptions, PolicyStatus } from "./enforcer_options.ts";
 export type {
@@ -64,28 +57,9 @@ export type {
 } from "./enforcer_options.ts";
 
 const MAX_RUNTIME_WARNINGS = 1000;
-/** Rule names whose decision entries are kept per rule set (unknown names beyond are built per call). */
-const MAX_ENTRIES = 10_000;
 // Settled promises are immutable: every local decision shares these two.
 const ALLOWED: Promise<boolean> = Promise.resolve(true);
 const DENIED: Promise<boolean> = Promise.resolve(false);
-const SCOPE_BIT = { system: 1, domain: 2, project: 4 } as const;
-
-/**
- * What a local decision on one rule name needs, looked up once per rule set:
- * the effective check (the default rule's for an unknown name), its context,
- * the registered scope types, and which token scopes were already warned
- * about (so a mismatch builds its warning once, not on every decision).
- */
-interface Entry {
-  readonly check: Check | undefined;
-  /** The check compiled (lib/policy/compiled.ts), or null where only the interpreter will do. */
-  readonly fast: Compiled | null;
-  readonly ctx: EvalContext;
-  readonly def: RuleDefault | undefined;
-  readonly scopes: readonly string[] | undefined;
-  warned: number;
-}
 
 /**
  * Enforces oslo.policy rules.
@@ -112,17 +86,16 @@ export class Enforcer {
   readonly #warned = new Set<string>();
   readonly #failures: FailureLog;
   readonly #loader: PolicyLoader;
-  #entries = new Map<string, Entry>();
-  #entriesOf: RuleSet | null = null;
-  #compiled: CompileMemo = new Map();
-  /** Compiled checks by check, per rule set: unknown rule names share the default rule's. */
-  #compiledChecks = new Map<Check, Compiled | null>();
+  readonly #entries: DecisionEntries;
+  readonly #scope: ScopeOptions;
 
   constructor(options: EnforcerOptions = {}) {
     if (options.policy !== undefined && options.policyFile !== undefined) {
       throw new TypeError("Cannot use both policy (text) and policyFile (path): give one");
     }
     this.#opts = options;
+    this.#entries = new DecisionEntries(this.#registered, !options.decider && !options.noCompile);
+    this.#scope = { enforceScope: options.enforceScope ?? false, warn: (m) => this.#warnOnce(m) };
     this.#registry = options.registry ?? CheckRegistry.withBuiltins();
     const onWarning = options.onWarning ?? ((m) => console.warn(`policy: ${m}`));
     this.#onWarning = onWarning;
@@ -167,9 +140,7 @@ export class Enforcer {
       ? parseRule(def.deprecatedRule.checkStr, { registry: this.#registry, warn })
       : undefined;
     this.#registered.set(def.name, { def: structuredClone(def), check, deprecatedCheck });
-    this.#entries = new Map();
-    this.#compiled = new Map();
-    this.#compiledChecks = new Map();
+    this.#entries.clear();
     this.#loader?.invalidate();
   }
 
@@ -225,8 +196,8 @@ export class Enforcer {
     if (!decider?.decideMany) {
       return Promise.all(requests.map((r) => this.#safe(r.rule, r.target ?? {}, r.creds)));
     }
-    const out: (boolean | null)[] = requests.map((r) =>
-      this.#precheck(r.rule, r.target ?? {}, r.creds)
+    const out: (false | null)[] = requests.map((r) =>
+      this.#precheck(r.rule, r.target ?? {}, r.creds) === false ? false : null
     );
     const todo = requests.filter((_, i) => out[i] === null);
     const decided = todo.length
@@ -317,8 +288,8 @@ export class Enforcer {
     return fallback && set.checks.has(fallback) ? fallback : null;
   }
 
-  /** Checks that apply before any rule runs; null when the rule itself must decide. */
-  #precheck(rule: string, target: Target, creds: Creds, raise = false): boolean | null {
+  /** Checks that apply before any rule runs: false (denied), or the rule's entry when it must decide. */
+  #precheck(rule: string, target: Target, creds: Creds, raise = false): false | Entry {
     if (creds === null || typeof creds !== "object" || Array.isArray(creds)) {
       const err = new InvalidContextObject(Array.isArray(creds) ? "a list" : typeof creds);
       if (raise) throw err;
@@ -331,46 +302,10 @@ export class Enforcer {
     }
     const set = this.#rules;
     if (!set) return false;
-    const entry = this.#entry(set, rule);
+    const entry = this.#entries.get(set, rule);
     if (this.#opts.decider ? this.#opaRule(rule) === null : !entry.check) return false;
     const scopes = entry.scopes;
-    if (scopes && !this.#scopeOk(rule, entry, scopes, creds, raise)) return false;
-    return null;
-  }
-
-  #compile(set: RuleSet, check: Check): Compiled | null {
-    let fast = this.#compiledChecks.get(check);
-    if (fast === undefined) {
-      fast = compileCheck(check, (n) => set.lookup(n), this.#compiled);
-      this.#compiledChecks.set(check, fast); // one per check of the rule set: bounded
-    }
-    return fast;
-  }
-
-  /** The decision entry of `rule` in `set` (kept while `set` is current). */
-  #entry(set: RuleSet, rule: string): Entry {
-    if (this.#entriesOf !== set) {
-      this.#entries = new Map();
-      this.#compiled = new Map();
-      this.#compiledChecks = new Map();
-      this.#entriesOf = set;
-    }
-    let entry = this.#entries.get(rule);
-    if (entry === undefined) {
-      const def = this.#registered.get(rule)?.def;
-      const scopes = def?.scopeTypes;
-      const check = set.lookup(rule);
-      const local = check && !this.#opts.decider && !this.#opts.noCompile;
-      entry = {
-        check,
-        fast: local ? this.#compile(set, check) : null,
-        ctx: set.context(rule),
-        def,
-        scopes: scopes && scopes.length > 0 ? scopes : undefined,
-        warned: 0,
-      };
-      if (this.#entries.size < MAX_ENTRIES) this.#entries.set(rule, entry);
-    }
+    if (scopes && !scopeAllows(rule, entry, scopes, creds, this.#scope, raise)) return false;
     return entry;
   }
 
@@ -381,19 +316,17 @@ export class Enforcer {
       name = String(rule);
       if (typeof creds !== "object" || creds === null) throw new InvalidContextObject(typeof creds);
       const c = withSystem(creds);
-      if (rule.scopeTypes?.length && !this.#scopeOk(name, null, rule.scopeTypes, c, raise)) {
-        return false;
-      }
+      const scopes = rule.scopeTypes;
+      if (scopes?.length && !scopeAllows(name, null, scopes, c, this.#scope, raise)) return false;
       result = rule.evaluate(target, c, (this.#rules ?? emptyRules()).context(null), 0);
     } else {
       name = rule;
       const c = typeof creds === "object" && creds !== null ? withSystem(creds) : creds;
-      const pre = this.#precheck(rule, target, c, raise);
-      if (pre !== null) result = pre;
+      const entry = this.#precheck(rule, target, c, raise);
+      if (entry === false) result = false;
       else if (this.#opts.decider) {
         result = this.#opts.decider.decide(this.#opaRule(rule)!, target, c);
       } else {
-        const entry = this.#entry(this.#rules as RuleSet, rule);
         const fast = entry.fast === null ? undefined : entry.fast(target, c);
         result = fast ?? (entry.check as Check).evaluate(target, c, entry.ctx, 0);
       }
@@ -402,27 +335,6 @@ export class Enforcer {
     if (!onDecision) return result;
     if (typeof result === "boolean") return onDecision(name, result), result;
     return result.then((v) => (onDecision(name, v), v));
-  }
-
-  #scopeOk(
-    rule: string,
-    entry: Entry | null,
-    scopes: readonly string[],
-    creds: Creds,
-    raise: boolean,
-  ): boolean {
-    const token = tokenScope(creds);
-    if (scopes.includes(token)) return true;
-    const bit = SCOPE_BIT[token];
-    if (entry === null || (entry.warned & bit) === 0) {
-      if (entry) entry.warned |= bit;
-      const def = entry?.def;
-      const label = def ? `"${def.name}": "${def.checkStr}"` : rule;
-      this.#warnOnce(scopeWarning(label, token, scopes));
-    }
-    if (!this.#opts.enforceScope) return true;
-    if (raise) throw new InvalidScope(rule, scopes, token);
-    return false;
   }
 
   /** Undefined references and cycles in the current rules; throws InvalidDefinitionError with `raiseOnViolation`. */
