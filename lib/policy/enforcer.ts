@@ -196,14 +196,14 @@ export class Enforcer {
     if (!decider?.decideMany) {
       return Promise.all(requests.map((r) => this.#safe(r.rule, r.target ?? {}, r.creds)));
     }
-    const out: (false | null)[] = requests.map((r) =>
+    // As in #decide: the scope check and OPA see `system_scope` copied to `system`.
+    const asked = requests.map((r) => ({ ...r, creds: withSystem(r.creds) }));
+    const out: (false | null)[] = asked.map((r) =>
       this.#precheck(r.rule, r.target ?? {}, r.creds) === false ? false : null
     );
-    const todo = requests.filter((_, i) => out[i] === null);
+    const todo = asked.filter((_, i) => out[i] === null);
     const decided = todo.length
-      ? await decider.decideMany(
-        todo.map((r) => ({ ...r, rule: this.#opaRule(r.rule)!, creds: withSystem(r.creds) })),
-      )
+      ? await decider.decideMany(todo.map((r) => ({ ...r, rule: this.#opaRule(r.rule)! })))
       : [];
     let j = 0;
     return out.map((v, i) => {
@@ -321,7 +321,7 @@ export class Enforcer {
       result = rule.evaluate(target, c, (this.#rules ?? emptyRules()).context(null), 0);
     } else {
       name = rule;
-      const c = typeof creds === "object" && creds !== null ? withSystem(creds) : creds;
+      const c = withSystem(creds);
       const entry = this.#precheck(rule, target, c, raise);
       if (entry === false) result = false;
       else if (this.#opts.decider) {

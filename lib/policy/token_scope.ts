@@ -26,8 +26,13 @@ export function tokenScope(creds: Creds): "system" | "domain" | "project" {
   return "project";
 }
 
-/** oslo.policy's `enforce()` copies a truthy `system_scope` to `system` (here on a copy). */
+/**
+ * oslo.policy's `enforce()` copies a truthy `system_scope` to `system` (here
+ * on a copy); anything but an object is given back as it is, for the caller's
+ * checks to refuse.
+ */
 export function withSystem(creds: Creds): Creds {
+  if (creds === null || typeof creds !== "object") return creds;
   const s = creds.system_scope;
   return pyTruthy(s) && creds.system !== s ? { ...creds, system: s } : creds;
 }

@@ -97,6 +97,34 @@ Deno.test("OPA mode caches decisions by rule and input, for the TTL, within the 
   assert.equal(decider.stats.hits, 1);
 });
 
+Deno.test("OPA mode's batches check scope types on system_scope tokens as enforce() does", async () => {
+  const sent: unknown[] = [];
+  const decider = {
+    decide: () => Promise.resolve(true),
+    decideMany: (rs: readonly { creds: unknown }[]) => {
+      sent.push(...rs.map((r) => r.creds));
+      return Promise.resolve(rs.map(() => true));
+    },
+  };
+  const e = new Enforcer({
+    defaults: [{ name: "sys:thing", checkStr: "role:admin", scopeTypes: ["system"] }],
+    enforceScope: true,
+    decider,
+    onWarning: () => {},
+  });
+  const system = { roles: ["admin"], system_scope: "all" };
+  const project = { roles: ["admin"], project_id: "p1" };
+  assert.equal(await e.enforce("sys:thing", {}, system), true);
+  assert.deepEqual(
+    await e.enforceMany([{ rule: "sys:thing", creds: system }, {
+      rule: "sys:thing",
+      creds: project,
+    }]),
+    [true, false],
+  );
+  assert.deepEqual(sent, [{ ...system, system: "all" }]);
+});
+
 Deno.test("OPA mode sends the decisions needed at once in one request, in batches", async () => {
   const [server] = await opaServers();
   await using _ = server!;
