@@ -208,16 +208,6 @@ function genericCheck(check: GenericCheck): Compiled {
     return (t) => (m(t) === MISSING_KEY ? false : undefined);
   }
   const segments = kind.segments;
-  if (segments.length === 1) {
-    const key = segments[0]!;
-    return (t, c) => {
-      const v = m(t);
-      if (v === undefined) return undefined;
-      if (v === MISSING_KEY || !Object.hasOwn(c, key)) return false;
-      const next = c[key];
-      return Array.isArray(next) ? findIn(next, segments, 1, v) : find(next, segments, 1, v);
-    };
-  }
   return (t, c) => {
     const v = m(t);
     if (v === undefined) return undefined;
