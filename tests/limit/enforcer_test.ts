@@ -8,22 +8,13 @@ import {
   type RejectEvent,
   UsageUnavailableError,
 } from "../../lib/limit/mod.ts";
+import { overList } from "./_over.ts";
 
 const quiet = { onMissingLimit: () => {} };
 
 function usageFrom(table: Record<string, Record<string, number>>) {
   return (pid: string | null, names: string[]) =>
     Object.fromEntries(names.map((n) => [n, table[pid ?? "-"]?.[n] ?? 0]));
-}
-
-async function overList(p: Promise<void>) {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProjectOverLimit, `expected ProjectOverLimit, got ${e}`);
-    return e.overLimitInfoList;
-  }
-  return undefined;
 }
 
 Deno.test("Enforcer.enforce() allows reaching the limit exactly and refuses one more", async () => {

@@ -12,6 +12,7 @@ import {
   ProjectOverLimit,
   UsageStore,
 } from "../../lib/limit/mod.ts";
+import { overList } from "./_over.ts";
 
 /**
  * A source that answers like Keystone (remote, so cached by the enforcer),
@@ -41,16 +42,6 @@ class TreeSource implements LimitSource {
     if (!this.listsChildren) return Promise.resolve([]);
     return Promise.resolve([...this.parents].filter(([, parent]) => parent === p).map(([c]) => c));
   }
-}
-
-async function overList(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProjectOverLimit, `expected ProjectOverLimit, got ${e}`);
-    return e.overLimitInfoList;
-  }
-  return undefined;
 }
 
 /** A usage store and an enforcer over it, wired as the service wires them. */

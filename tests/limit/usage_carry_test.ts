@@ -17,6 +17,7 @@ import {
   UsageStore,
 } from "../../lib/limit/mod.ts";
 import { waitFor } from "../_support/wait.ts";
+import { overList } from "./_over.ts";
 
 const b64 = (s: string) => btoa(s).replace(/=+$/, "");
 const projectKey = (p: string) => `u.${b64(p)}`;
@@ -84,16 +85,6 @@ function site(backend: UsageBackend, src: LimitSource) {
     use: async (p: string, cores: number) =>
       await store.commit((await store.claim(enforcer, p, { cores })).claimId),
   };
-}
-
-async function overList(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProjectOverLimit, `expected ProjectOverLimit, got ${e}`);
-    return e.overLimitInfoList;
-  }
-  return undefined;
 }
 
 Deno.test("UsageStore under flat keeps each project of a domain in its own document", async () => {
