@@ -11,6 +11,17 @@ import {
 import { barbicanAvailable, startBarbican } from "../_support/barbican.ts";
 import { makeTestPki, type TestPki } from "../_support/tls.ts";
 
+/** Neither the redacted values, the logged options, the warnings nor the log lines hold `secret`. */
+function assertNothingShows(conf: ConfigOpts, log: { lines: string[] }, secret: RegExp): void {
+  const shown = JSON.stringify([
+    conf.redactedValues(),
+    conf.logOptValues(),
+    conf.warnings,
+    log.lines,
+  ]);
+  assert.doesNotMatch(shown, secret);
+}
+
 /** A logger that keeps every line, so tests can check what was said. */
 function recorder(): ConfigLogger & { lines: string[] } {
   const lines: string[] = [];
@@ -236,13 +247,7 @@ Deno.test("secrets_dir reads one file per secret, as Kubernetes mounts them, and
       kind: "driver",
       detail: `${dir}/database.connection`,
     });
-    const shown = JSON.stringify([
-      conf.redactedValues(),
-      conf.logOptValues(),
-      conf.warnings,
-      log.lines,
-    ]);
-    assert.doesNotMatch(shown, /s3cr3t/);
+    assertNothingShows(conf, log, /s3cr3t/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -292,13 +297,7 @@ Deno.test("secrets_dir values stay secret when the option is not declared secret
     assert.equal(conf.redactedValues().DEFAULT?.plain, "shown");
     assert.ok(conf.logOptValues().includes(`${"motd".padEnd(30)} = ****`));
     assert.ok(conf.logOptValues().includes(`${"banner".padEnd(30)} = ****`));
-    const shown = JSON.stringify([
-      conf.redactedValues(),
-      conf.logOptValues(),
-      conf.warnings,
-      log.lines,
-    ]);
-    assert.doesNotMatch(shown, /s3cr3t/);
+    assertNothingShows(conf, log, /s3cr3t/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -384,13 +383,7 @@ Deno.test({
         log.lines.join("\n"),
         /Cannot read the secret for \[other\] missing from .*: HTTP 404/,
       );
-      const shown = JSON.stringify([
-        conf.redactedValues(),
-        conf.logOptValues(),
-        conf.warnings,
-        log.lines,
-      ]);
-      assert.doesNotMatch(shown, /b4rb1c4n/);
+      assertNothingShows(conf, log, /b4rb1c4n/);
       // Not declared secret, but read from Barbican: masked all the same.
       assert.ok(conf.logOptValues().includes(`${"database.max_pool_size".padEnd(30)} = ****`));
 
