@@ -91,12 +91,17 @@ const MIGRATION = `"new_or_legacy": "opa:test/admin_only or rule:legacy"
 "opa_and_true": "opa:test/admin_only and role:admin"
 `;
 
-Deno.test("OpaCheck failures are unknown (Kleene): opa:x or role:admin allows an admin while OPA is down", async () => {
-  const warnings: string[] = [];
-  const opa: OpaService = {
+/** An OPA service whose REST engine points at a closed port (OPA down). */
+function unreachableOpa(): OpaService {
+  return {
     engines: { rest: new OpaClient({ url: "http://127.0.0.1:9", timeoutMs: 2000 }) },
     defaultEngine: "rest",
   };
+}
+
+Deno.test("OpaCheck failures are unknown (Kleene): opa:x or role:admin allows an admin while OPA is down", async () => {
+  const warnings: string[] = [];
+  const opa = unreachableOpa();
   const e = new Enforcer({
     policy: MIGRATION,
     defaults: [{ name: "new_or_legacy", checkStr: "!" }, { name: "not_opa", checkStr: "!" }],
@@ -130,10 +135,7 @@ Deno.test("OpaCheck failures are unknown (Kleene): opa:x or role:admin allows an
 
 Deno.test("OpaCheck failures are logged every time, at most one line per rule per interval plus the count", async () => {
   const warnings: string[] = [];
-  const opa: OpaService = {
-    engines: { rest: new OpaClient({ url: "http://127.0.0.1:9", timeoutMs: 2000 }) },
-    defaultEngine: "rest",
-  };
+  const opa = unreachableOpa();
   const e = new Enforcer({
     policy: MIGRATION,
     services: { opa },
