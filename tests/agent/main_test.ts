@@ -18,6 +18,23 @@ async function run(script: string, args: string[]) {
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** `agent/main.ts --site leaf1 --nats URL EXTRA...` as a child process (stderr piped). */
+function spawnAgent(natsUrl: string, extra: string[], stdout: "piped" | "null"): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMS, MAIN, "--site", "leaf1", "--nats", natsUrl, ...extra],
+    stdout,
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Resolves once the agent leaf1 has registered with `control`. */
+function registered(control: EdgeControl): Promise<boolean> {
+  return waitFor(() => control.agents().some((a) => a.name === "leaf1"), {
+    timeout: 30_000,
+    what: "the agent to register",
+  });
+}
+
 natsTest(
   "deno task agent runs an agent that registers, answers agent:call, and stops on SIGTERM",
   async () => {
@@ -27,26 +44,9 @@ natsTest(
     await using hub = await connectTransport(topo.hub.url);
     await using control = new EdgeControl(hub, { log: () => {} });
     await control.start();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...PERMS,
-        MAIN,
-        "--site",
-        "leaf1",
-        "--nats",
-        leaf.url,
-        "--announce_interval",
-        "1",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnAgent(leaf.url, ["--announce_interval", "1"], "piped");
     try {
-      await waitFor(() => control.agents().some((a) => a.name === "leaf1"), {
-        timeout: 30_000,
-        what: "the agent to register",
-      });
+      await registered(control);
       const health = await run(CALL, ["--nats", topo.hub.url, "--agent", "leaf1"]);
       assert.equal(health.code, 0, health.stderr);
       const reply = JSON.parse(health.stdout);
@@ -156,26 +156,9 @@ natsTest(
     await using hub = await connectTransport(topo.hub.url);
     await using control = new EdgeControl(hub, { log: () => {} });
     await control.start();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...PERMS,
-        MAIN,
-        "--site",
-        "leaf1",
-        "--nats",
-        leaf.url,
-        "--config-file",
-        `${dir}/agent.conf`,
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnAgent(leaf.url, ["--config-file", `${dir}/agent.conf`], "null");
     try {
-      await waitFor(() => control.agents().some((a) => a.name === "leaf1"), {
-        timeout: 30_000,
-        what: "the agent to register",
-      });
+      await registered(control);
       assert.deepEqual(control.agents()[0]?.methods, [
         "health_report",
         "config_reload",
