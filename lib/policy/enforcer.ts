@@ -48,13 +48,6 @@ import { describeRules, type RuleInfo } from "./rule_info.ts";
 import { DecisionEntries, type Entry, scopeAllows, type ScopeOptions } from "./decision_entries.ts";
 import { FailureLog } from "./failure_log.ts";
 import type { DecisionRequest, EnforcerOptions, PolicyStatus } from "./enforcer_options.ts";
-export type {
-  DecisionInfo,
-  DecisionRequest,
-  EnforcerOptions,
-  PolicyStatus,
-  RuleDecider,
-} from "./enforcer_options.ts";
 
 const MAX_RUNTIME_WARNINGS = 1000;
 // Settled promises are immutable: every local decision shares these two.

@@ -14,7 +14,8 @@
  * @module
  */
 import type { ConfigOpts } from "../config/mod.ts";
-import { Enforcer, type EnforcerOptions } from "./enforcer.ts";
+import { Enforcer } from "./enforcer.ts";
+import type { EnforcerOptions } from "./enforcer_options.ts";
 import { POLICY_OPTS } from "./options.ts";
 import { CheckRegistry } from "./registry.ts";
 import { remoteCheckService } from "./remote_check.ts";

@@ -30,7 +30,7 @@ export type {
   EnforcerOptions,
   PolicyStatus,
   RuleDecider,
-} from "./enforcer.ts";
+} from "./enforcer_options.ts";
 export {
   AndCheck,
   Check,
