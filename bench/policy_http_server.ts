@@ -22,6 +22,7 @@
  * @module
  */
 import { createService } from "../functions/service.ts";
+import { requestIdFor } from "../functions/shell/request_id.ts";
 import type { RuleDefault } from "../lib/policy/mod.ts";
 
 const [mode, defaultsPath, publicKeyPath] = Deno.args;
@@ -36,10 +37,8 @@ if (mode === "hello") {
     return Response.json({ rule: body.rule, allowed: true });
   });
 } else if (mode === "floor") {
-  const valid = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   Deno.serve(listen, async (req) => {
-    const given = req.headers.get("X-Openstack-Request-Id");
-    const id = given !== null && valid.test(given) ? given : `req-${crypto.randomUUID()}`;
+    const id = requestIdFor(req.headers.get("X-Openstack-Request-Id"));
     const body = await req.json() as { rule?: unknown };
     return new Response(JSON.stringify({ rule: body.rule, allowed: true }), {
       headers: { "Content-Type": "application/json", "X-Openstack-Request-Id": id },
